@@ -1,0 +1,64 @@
+"""The send stage: every receiver of an alert, through its channel, with retry and ledger.
+
+Receivers are independent: they are sent concurrently (a Slack backing off does not hold up
+the email), each outcome is recorded under its own (alert id, receiver) key, and one
+receiver's failure never marks another done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Mapping
+
+from alerts.channels.base import Channel, DeliveryResult
+from alerts.deliver.ledger import Ledger
+from alerts.deliver.retry import RetryPolicy, Sleep, send_with_retry
+from alerts.model import Alert
+
+log = logging.getLogger(__name__)
+
+ALREADY_DELIVERED = "already delivered (ledger)"
+NO_CHANNEL = "no channel configured for this receiver"
+
+
+async def _one(
+    alert: Alert, receiver: str, channel: Channel, ledger: Ledger, policy: RetryPolicy,
+    sleep: Sleep, rng: Callable[[], float],
+) -> DeliveryResult:
+    if ledger.delivered(alert.alert_id, receiver):
+        previous = ledger.get(alert.alert_id, receiver)
+        return DeliveryResult.success(ALREADY_DELIVERED, ref=previous.ref if previous else None)
+    try:
+        result = await send_with_retry(channel, alert, policy, sleep=sleep, rng=rng)
+    except Exception as exc:  # a channel bug must not stop the other receivers
+        log.exception("channel %s raised on alert %s", receiver, alert.alert_id)
+        result = DeliveryResult.permanent(f"channel raised {type(exc).__name__}: {exc}")
+    ledger.record(alert.alert_id, receiver, result)
+    return result
+
+
+async def deliver(
+    alert: Alert,
+    channels: Mapping[str, Channel],
+    ledger: Ledger,
+    policy: RetryPolicy = RetryPolicy(),
+    sleep: Sleep = asyncio.sleep,
+    rng: Callable[[], float] = random.random,
+) -> list[tuple[str, DeliveryResult]]:
+    """Send `alert` to each of its receivers; results in `alert.receivers` order.
+
+    A receiver already `ok` in the ledger is not sent again (result detail says so). A receiver
+    with no channel is reported as permanent but not recorded, so configuring the channel and
+    replaying the alert still delivers it.
+    """
+    receivers = list(dict.fromkeys(alert.receivers))  # a receiver listed twice is sent once
+    jobs = {}
+    for receiver in receivers:
+        if receiver in channels:
+            jobs[receiver] = _one(alert, receiver, channels[receiver], ledger, policy, sleep, rng)
+        else:
+            log.warning("alert %s: %s for %r", alert.alert_id, NO_CHANNEL, receiver)
+    done = dict(zip(jobs, await asyncio.gather(*jobs.values())))
+    return [(r, done.get(r) or DeliveryResult.permanent(NO_CHANNEL)) for r in receivers]

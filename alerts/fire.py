@@ -1,0 +1,29 @@
+"""From an event and the rules that matched it to alerts (pure: the clock is passed in)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rules.engine import incident_key, matching_rules
+from rules.event import Event
+from rules.loader import RuleSet
+
+from .model import Alert, alert_id_for
+
+
+def alerts_for(ruleset: RuleSet, event: Event, now: datetime) -> list[Alert]:
+    """One alert per rule that fires on `event`."""
+    return [
+        Alert(
+            alert_id=alert_id_for(rule.id, event.event_id),
+            rule_id=rule.id,
+            title=rule.spec.title,
+            level=rule.spec.level,
+            tags=rule.spec.tags,
+            receivers=rule.spec.notify,
+            incident_key=incident_key(rule, event),
+            fired_at=now,
+            event=event,
+        )
+        for rule in matching_rules(ruleset, event)
+    ]

@@ -1,0 +1,42 @@
+"""The alert contract: what matching publishes on the alerts topic and delivery sends on."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Literal
+
+from pydantic import ConfigDict
+
+from rules.event import SCHEMA_VERSION, Event, Frozen
+
+Level = Literal["info", "low", "medium", "high", "critical"]
+LEVELS: tuple[Level, ...] = ("info", "low", "medium", "high", "critical")
+
+
+class Alert(Frozen):
+    """A rule fired on an event.
+
+    `alert_id` is derived from the rule and the event, so a redelivered event yields the same
+    alert id and the delivery ledger turns a second send into a no-op. `incident_key` is the
+    rule's dedup key rendered from the event: alerts that share it are the same incident.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    schema_version: str = SCHEMA_VERSION
+    alert_id: str
+    rule_id: str
+    title: str
+    level: Level
+    tags: tuple[str, ...] = ()
+    receivers: tuple[str, ...] = ()
+    incident_key: str
+    fired_at: datetime
+    event: Event
+
+
+def alert_id_for(rule_id: str, event_id: str) -> str:
+    """A stable id for (rule, event): the same pair always gives the same id."""
+    digest = hashlib.sha256(f"{rule_id}\x1f{event_id}".encode()).hexdigest()
+    return f"al-{digest[:20]}"

@@ -1,0 +1,1 @@
+"""From a parsed report to events: frames, victims, places, roles, dates."""

@@ -1,0 +1,264 @@
+"""From one processed spaCy Doc to the report's events (pure: no I/O, no clock)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from extraction.report import Report
+from rules.event import Event, Evidence, Place, Source
+
+from ..components.people import load_ranks
+from ..gazetteer.places import Gazetteer
+from .dates import resolve_date
+from .frames import ACTION_FAMILIES, VIOLENCE, Frame, choose_frame
+from .location import focus_country, resolve, specificity
+from .roles import read_roles, resolve_anaphora
+from .victims import PersonMention, read_victims, totals
+
+_GENERIC_RANKS = {r["rank"] for r in load_ranks() if r.get("generic")}
+_RANK_CLASS = {r["rank"]: r["class"] for r in load_ranks()}
+_MILITARY = {"senior_officer", "officer", "nco", "enlisted"}
+
+
+@dataclass
+class Draft:
+    """An event being assembled; frozen into an Event at the end."""
+
+    sent: Span
+    frame: Frame
+    trigger: Span
+    values: dict[str, set[str]]
+    event: Event
+
+
+def _spans(doc: Doc, key: str, sent: Span) -> list[Span]:
+    found = [s for s in doc.spans.get(key, []) if sent.start <= s.start and s.end <= sent.end]
+    return filter_spans(found)
+
+
+def _family_values(triggers: list[Span]) -> dict[str, set[str]]:
+    values: dict[str, set[str]] = {}
+    for span in triggers:
+        family, value = span.label_.split(":", 1)
+        values.setdefault(family, set()).add(value)
+    return values
+
+
+def _main_trigger(triggers: list[Span]) -> Span | None:
+    """The action trigger nearest the root of the parse (first in family order without one)."""
+    actions = [t for t in triggers if t.label_.split(":")[0] in ACTION_FAMILIES]
+    if not actions:
+        return None
+
+    def depth(span: Span) -> int:
+        return len(list(span.root.ancestors)) if span.doc.has_annotation("DEP") else 0
+
+    def family_rank(span: Span) -> int:
+        return ACTION_FAMILIES.index(span.label_.split(":")[0])
+
+    return min(actions, key=lambda s: (depth(s), family_rank(s), s.start))
+
+
+def _people(doc: Doc, sent: Span) -> list[PersonMention]:
+    out = []
+    for span in _spans(doc, "wf_people", sent):
+        kind, value = span.label_.split(":", 1)
+        if kind == "RANK":
+            out.append(PersonMention(span, span.label_, _RANK_CLASS[value], value in _GENERIC_RANKS))
+        else:
+            out.append(PersonMention(span, span.label_, value, False))
+    return out
+
+
+def _places(doc: Doc, sent: Span, gaz: Gazetteer, country: str | None):
+    return [
+        (m, resolve(doc, m, gaz, country)) for m in doc._.wf_places if sent.start <= m.start < sent.end
+    ]
+
+
+def _location(places, trigger: Span, frame: Frame, doc: Doc) -> tuple[Place | None, Place | None]:
+    if not places:
+        return None, None
+    if frame.event_type in ("RETREAT", "MOBILIZE"):
+        origin_at = next((t.i for t in doc[trigger.end:places[-1][0].end] if t.lower_ == "from"), None)
+        origin = next(((m, p) for m, p in places if origin_at is not None and m.start > origin_at), None)
+        origin = origin or next(((m, p) for m, p in places if m.start >= trigger.end), places[0])
+        to_at = next((t.i for t in doc[origin[0].end:places[-1][0].end] if t.lower_ in ("to", "towards", "toward", "into")), None)
+        dest = next((p for m, p in places if to_at is not None and m.start > to_at), None)
+        return origin[1], dest
+    after = [p for m, p in places if m.start >= trigger.end]
+    if after:
+        return after[0], None
+    before = [p for m, p in places if m.end <= trigger.start]
+    return (min(before, key=specificity) if before else places[0][1]), None
+
+
+def _evidence(sent: Span) -> Evidence:
+    """The sentence without the blank lines spaCy keeps at its edges."""
+    text = sent.text
+    lead = len(text) - len(text.lstrip())
+    body = text.strip()
+    start = sent.start_char + lead
+    return Evidence(text=body, start=start, end=start + len(body))
+
+
+def _confidence(event: Event) -> float:
+    score = 0.45
+    score += 0.15 if event.location and event.location.admin1_code else 0.0
+    score += 0.1 if event.actors or event.recipients else 0.0
+    score += 0.1 if event.victims or event.fatalities is not None else 0.0
+    score += 0.1 if event.weapon or event.event_mode else 0.0
+    score -= 0.25 if event.hedged else 0.0
+    score -= 0.3 if event.negated else 0.0
+    return round(max(0.05, min(0.95, score)), 2)
+
+
+def _event_id(report_id: str, start: int, event_type: str) -> str:
+    return "ev-" + hashlib.sha256(f"{report_id}\x1f{start}\x1f{event_type}".encode()).hexdigest()[:20]
+
+
+def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolved) -> Draft | None:
+    triggers = _spans(doc, "wf_triggers", sent)
+    trigger = _main_trigger(triggers)
+    if trigger is None:
+        return None
+    values = _family_values(triggers)
+    family = trigger.label_.split(":")[0]
+    if family == "ATTACK" and trigger.root.pos_ == "NOUN" and not ({"HARM", "WEAPON"} & set(values)):
+        return None  # "exposed to the attacks of ..." talks about attacks, it reports none
+    harms = [(t, t.label_.split(":")[1]) for t in triggers if t.label_.startswith("HARM:")]
+    actor_spans = [(doc[s:e], name) for (s, e), (name, _) in resolved.items() if sent.start <= s < sent.end]
+    victims = read_victims(_people(doc, sent), harms, actor_spans) if family in VIOLENCE else []
+    assassination = any(t.text.lower().startswith("assassin") for t, _ in harms)
+    pre_actors, _ = read_roles(sent, trigger, resolved, set())
+    frame = choose_frame(
+        family,
+        values,
+        actor_is_state=any(a.kind in ("state", "foreign_state") for a in pre_actors),
+        military_victims=any(v.rank_class in _MILITARY for v in victims),
+        assassination=assassination,
+    )
+    if frame is None:
+        return None
+    actors, recipients = read_roles(sent, trigger, resolved, {v.affiliation for v in victims if v.affiliation})
+    if trigger.label_ == "TERRITORY:lost":
+        # "with the advance by A, the presence of B came to an end": B lost ground, A took it.
+        named = _all_actors(doc, sent, resolved)
+        actors = [a for a, by in named if by]
+        recipients = [a for a, by in named if not by and a.name not in {x.name for x in actors}]
+    location, destination = _location(_places(doc, sent, gaz, country), trigger, frame, doc)
+    none_reported = "NONE" in values
+    fatalities = totals(victims, "killed")
+    injured = totals(victims, "injured")
+    if none_reported:
+        fatalities = fatalities if fatalities is not None else 0
+        injured = injured if injured is not None else 0
+    published = report.published_at.date() if report.published_at else None
+    event = Event(
+        event_id=_event_id(report.id, sent.start_char, frame.event_type),
+        report_id=report.id,
+        source=Source(name=report.source.name, url=report.url or report.source.url, published_at=report.published_at),
+        event_type=frame.event_type,
+        event_mode=frame.modes,
+        acled_event_type=frame.acled_event_type,
+        acled_sub_event_type=frame.acled_sub_event_type,
+        actors=tuple(actors),
+        recipients=tuple(recipients),
+        victims=tuple(victims),
+        fatalities=fatalities,
+        injured=injured,
+        weapon=tuple(sorted(values.get("WEAPON", set()))),
+        location=location,
+        destination=destination,
+        date=resolve_date(sent.text, published),
+        negated="NEGATE" in values,
+        hedged="HEDGE" in values,
+        evidence=_evidence(sent),
+        confidence=0.5,
+    )
+    return Draft(sent, frame, trigger, values, event)
+
+
+def _after_by(doc: Doc, start: int) -> bool:
+    """True for "by the regime forces": the mention is the agent of a passive or nominal."""
+    i = start - 1
+    while i >= 0 and doc[i].lower_ in ("the", "its", "their", "a"):
+        i -= 1
+    return i >= 0 and doc[i].lower_ == "by"
+
+
+def _all_actors(doc: Doc, sent: Span, resolved):
+    from rules.event import Actor
+
+    return [
+        (Actor(text=doc[s:e].text, name=name, kind=kind), _after_by(doc, s))  # type: ignore[arg-type]
+        for (s, e), (name, kind) in resolved.items()
+        if sent.start <= s < sent.end
+    ]
+
+
+def _merges_into(previous: Draft, current: Draft) -> bool:
+    """A follow-up sentence that only adds a weapon to the previous attack ("their car was
+    targeted with a guided missile"), or the same movement told again."""
+    a, b = previous.event, current.event
+    if a.event_type == "ASSAULT" and b.event_type == "ASSAULT" and not b.victims and b.location is None:
+        return True
+    if a.event_type == b.event_type and a.event_type in ("RETREAT", "MOBILIZE"):
+        same_actors = {x.name for x in a.actors} == {x.name for x in b.actors}
+        same_place = (a.location and a.location.admin1_code) == (b.location and b.location.admin1_code)
+        return same_actors and same_place
+    return False
+
+
+def _merge(previous: Draft, current: Draft) -> Draft:
+    a, b = previous.event, current.event
+    weapons = tuple(sorted(set(a.weapon) | set(b.weapon)))
+    values = {k: previous.values.get(k, set()) | current.values.get(k, set()) for k in {*previous.values, *current.values}}
+    frame = previous.frame
+    if a.event_type == "ASSAULT" and not set(a.weapon) & {"ied", "vbied", "suicide", "airstrike", "drone"}:
+        family = previous.trigger.label_.split(":")[0]
+        frame = choose_frame(family, values, actor_is_state=False,
+                             military_victims=any(v.rank_class in _MILITARY for v in a.victims),
+                             assassination="assassinate" in a.event_mode) or frame
+    evidence = a.evidence
+    if b.evidence.start - a.evidence.end <= 2:
+        doc_text = previous.sent.doc.text
+        evidence = Evidence(text=doc_text[a.evidence.start:b.evidence.end], start=a.evidence.start, end=b.evidence.end)
+    event = a.model_copy(update={
+        "weapon": weapons,
+        "event_mode": frame.modes,
+        "acled_event_type": frame.acled_event_type,
+        "acled_sub_event_type": frame.acled_sub_event_type,
+        "destination": a.destination or b.destination,
+        "actors": a.actors or b.actors,
+        "evidence": evidence,
+    })
+    return replace(previous, frame=frame, values=values, event=event)
+
+
+def events_from_doc(doc: Doc, report: Report, gaz: Gazetteer) -> list[Event]:
+    """All events in one report, merged where sentences describe the same incident."""
+    country = focus_country(doc)
+    resolved = resolve_anaphora(doc)
+    title_end = len(report.title) if report.title and report.text.startswith(report.title) else 0
+    drafts: list[Draft] = []
+    for sent in doc.sents:
+        draft = _draft(doc, sent, report, gaz, country, resolved)
+        if draft is None:
+            continue
+        if drafts and _merges_into(drafts[-1], draft):
+            drafts[-1] = _merge(drafts[-1], draft)
+        else:
+            drafts.append(draft)
+    body_types = {d.event.event_type for d in drafts if d.event.evidence.start >= title_end}
+    events = []
+    for draft in drafts:
+        event = draft.event
+        if event.evidence.start < title_end and event.event_type in body_types:
+            continue  # the headline summarises an event the body tells in full
+        events.append(event.model_copy(update={"confidence": _confidence(event)}))
+    return events

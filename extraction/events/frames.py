@@ -1,0 +1,102 @@
+"""Which event a sentence describes: PLOVER type and mode, ACLED type and sub-event type.
+
+A pure decision over the trigger families found in one sentence (see data/triggers.jsonl).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXPLOSIVE = "Explosions/Remote violence"
+
+# Weapon -> (ACLED sub-event type, PLOVER modes), most telling first: a suicide car bomb is a
+# suicide bomb before it is an IED.
+WEAPON_FRAMES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "chemical": ("Chemical weapon", ("unconventional",)),
+    "suicide": ("Suicide bomb", ("suicide-attack", "explosives")),
+    "airstrike": ("Air/drone strike", ("aerial",)),
+    "drone": ("Air/drone strike", ("drone",)),
+    "vbied": ("Remote explosive/landmine/IED", ("explosives",)),
+    "ied": ("Remote explosive/landmine/IED", ("explosives",)),
+    "grenade": ("Grenade", ("explosives",)),
+    "guided_missile": ("Shelling/artillery/missile attack", ("heavy-weapons",)),
+    "missile": ("Shelling/artillery/missile attack", ("heavy-weapons",)),
+    "artillery": ("Shelling/artillery/missile attack", ("heavy-weapons",)),
+}
+WEAPON_ORDER = tuple(WEAPON_FRAMES)
+
+# Families that name an action, in the order used when the parse cannot tell which is main.
+ACTION_FAMILIES = ("HARM", "ATTACK", "CLASH", "TERRITORY", "MOVE", "PROTEST", "RIOT")
+VIOLENCE = {"HARM", "ATTACK", "CLASH", "WEAPON"}
+
+
+@dataclass(frozen=True)
+class Frame:
+    event_type: str
+    modes: tuple[str, ...]
+    acled_event_type: str
+    acled_sub_event_type: str
+
+
+def _violence_frame(values: dict[str, set[str]], military_victims: bool, assassination: bool) -> Frame | None:
+    weapons = values.get("WEAPON", set())
+    harms = values.get("HARM", set())
+    extra = ("assassinate",) if assassination else ()
+    for weapon in WEAPON_ORDER:
+        if weapon in weapons:
+            sub, modes = WEAPON_FRAMES[weapon]
+            return Frame("ASSAULT", modes + extra, EXPLOSIVE, sub)
+    if "abducted" in harms and not harms & {"killed", "injured"}:
+        return Frame("ASSAULT", ("abduct",), "Violence against civilians", "Abduction/forced disappearance")
+    if "arrested" in harms and not harms & {"killed", "injured"}:
+        return Frame("COERCE", ("arrest",), "Strategic developments", "Arrests")
+    if "CLASH" in values:
+        return Frame("ASSAULT", ("firearms",), "Battles", "Armed clash")
+    if harms or "ATTACK" in values:
+        modes = ("firearms",) if "small_arms" in weapons else ()
+        if military_victims:
+            return Frame("ASSAULT", modes + extra, "Battles", "Armed clash")
+        return Frame("ASSAULT", modes + extra, "Violence against civilians", "Attack")
+    return None
+
+
+def choose_frame(
+    main_family: str,
+    values: dict[str, set[str]],
+    *,
+    actor_is_state: bool,
+    military_victims: bool,
+    assassination: bool,
+) -> Frame | None:
+    """The frame of a sentence whose main action belongs to `main_family`.
+
+    `values` maps each trigger family found in the sentence to its values
+    (e.g. {"HARM": {"killed"}, "WEAPON": {"ied"}}).
+    """
+    if main_family in VIOLENCE:
+        if "PROTEST" in values and "killed" not in values.get("HARM", set()):
+            return _protest_frame(values)
+        return _violence_frame(values, military_victims, assassination)
+    if main_family == "TERRITORY":
+        sub = "Government regains territory" if actor_is_state else "Non-state actor overtakes territory"
+        return Frame("ASSAULT", (), "Battles", sub)
+    if main_family == "MOVE":
+        if "withdraw" in values["MOVE"]:
+            return Frame("RETREAT", ("withdraw",), "Strategic developments", "Change to group/activity")
+        return Frame("MOBILIZE", ("troops",), "Strategic developments", "Change to group/activity")
+    if main_family in ("PROTEST", "RIOT"):
+        return _protest_frame(values)
+    return None
+
+
+def _protest_frame(values: dict[str, set[str]]) -> Frame:
+    harms = values.get("HARM", set())
+    if "RIOT" in values:
+        if harms & {"killed", "injured"}:
+            return Frame("ASSAULT", ("beat",), "Riots", "Mob violence")
+        return Frame("PROTEST", ("riot",), "Riots", "Violent demonstration")
+    if harms & {"killed", "injured"} or "small_arms" in values.get("WEAPON", set()):
+        return Frame("ASSAULT", ("crowd-control",), "Protests", "Excessive force against protesters")
+    if harms & {"arrested"} or "ATTACK" in values:
+        return Frame("PROTEST", ("demo",), "Protests", "Protest with intervention")
+    return Frame("PROTEST", ("demo",), "Protests", "Peaceful protest")

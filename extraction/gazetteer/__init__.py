@@ -1,0 +1,1 @@
+"""Offline lexicons: places (GeoNames, ISO 3166, overlay) and actors."""

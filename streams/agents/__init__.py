@@ -1,0 +1,1 @@
+"""Faust agents: decode, call a pure stage function, send on; failures to the stage's DLQ."""

@@ -1,0 +1,81 @@
+"""The faust application: topics for every stage and its dead letters, and the three agents.
+
+reports -> [extract] -> events -> [match] -> alerts -> [deliver] -> Slack / email
+Each stage has a `<topic>.dlq`; deliveries that fail for good go to the deliveries DLQ.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import faust
+
+from .agents import deliver, extract, match
+from .runtime import Runtime
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Topics:
+    reports: faust.TopicT
+    events: faust.TopicT
+    alerts: faust.TopicT
+    reports_dlq: faust.TopicT
+    events_dlq: faust.TopicT
+    alerts_dlq: faust.TopicT
+    deliveries_dlq: faust.TopicT
+
+
+def create_app(settings: Settings) -> faust.App:
+    app = faust.App(
+        settings.app_id,
+        broker=f"kafka://{settings.kafka_bootstrap}",
+        store="memory://",
+        datadir=str(settings.data_dir / "faust"),
+        key_serializer="raw",
+        value_serializer="raw",
+        topic_partitions=settings.partitions,
+        topic_replication_factor=1,
+        consumer_auto_offset_reset="earliest",
+        web_enabled=settings.web_port is not None,
+        web_port=settings.web_port or 6066,
+        web_bind="127.0.0.1",
+    )
+
+    def topic(name: str) -> faust.TopicT:
+        return app.topic(name, key_type=bytes, value_type=bytes, partitions=settings.partitions)
+
+    topics = Topics(
+        reports=topic(settings.reports_topic),
+        events=topic(settings.events_topic),
+        alerts=topic(settings.alerts_topic),
+        reports_dlq=topic(settings.dlq(settings.reports_topic)),
+        events_dlq=topic(settings.dlq(settings.events_topic)),
+        alerts_dlq=topic(settings.dlq(settings.alerts_topic)),
+        deliveries_dlq=topic(settings.deliveries_dlq_topic),
+    )
+    runtime_holder: dict[str, Runtime] = {}
+
+    def runtime() -> Runtime:
+        # Built lazily in the worker, so importing the app (faust's CLI, tests) loads no model.
+        if "rt" not in runtime_holder:
+            runtime_holder["rt"] = Runtime.build(settings)
+        return runtime_holder["rt"]
+
+
+    @app.task
+    async def _load_runtime() -> None:
+        runtime()
+
+    extract.register(app, topics, runtime)
+    match.register(app, topics, runtime)
+    deliver.register(app, topics, runtime)
+    return app
+
+
+def run_worker(settings: Settings, loglevel: str = "info") -> None:
+    """Run the worker in this process until SIGTERM/SIGINT."""
+    (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)
+    app = create_app(settings)
+    worker = faust.Worker(app, loglevel=loglevel, quiet=True)
+    worker.execute_from_commandline()

@@ -1,0 +1,46 @@
+"""The `watchfloor` command: one entry point, a sub-command per job.
+
+Heavy imports (faust, spaCy) happen inside the sub-commands that need them, so
+`watchfloor rules check` and `--help` stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from . import broker_cmd, demo_cmd, extract_cmd, ingest_cmd, rules_cmd, worker_cmd
+
+COMMANDS = (worker_cmd, broker_cmd, ingest_cmd, extract_cmd, rules_cmd, demo_cmd)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="watchfloor",
+        description="Event-stream alerting for conflict watch floors: reports on Kafka -> events -> rules -> alerts.",
+        epilog="Quick start: `make demo` (everything local), `make test`. Settings come from WATCHFLOOR_* variables.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    subs = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in COMMANDS:
+        module.add_parser(subs)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # kafka-python logs every connection at INFO: keep the terminal for what users need.
+    logging.getLogger("kafka").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    try:
+        return int(args.run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Test suites; a package so tests.factories and tests.peers import from anywhere."""

@@ -1,0 +1,1 @@
+"""Tests for alerts/: renderers, channels against real local peers, delivery."""
