@@ -5,10 +5,24 @@ Secrets are SecretStr: they never print, in `config show`, logs or DLQ records.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+def _split(value: Any, separator: str) -> Any:
+    """"a@x, b@y" -> ["a@x", "b@y"]; JSON lists are accepted too."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("["):
+            import json
+
+            return json.loads(text)
+        return [part.strip() for part in text.split(separator) if part.strip()]
+    return value
 
 
 class Settings(BaseSettings):
@@ -31,7 +45,7 @@ class Settings(BaseSettings):
     batch_window_seconds: float = Field(0.2, gt=0)
 
     # Rules and receivers
-    rules_dirs: list[Path] = Field(default_factory=list)
+    rules_dirs: Annotated[list[Path], NoDecode] = Field(default_factory=list)  # os.pathsep-separated
 
     # Local state: the delivery ledger; rendered messages when no receiver is configured
     data_dir: Path = Path("var")
@@ -50,10 +64,20 @@ class Settings(BaseSettings):
     smtp_user: str | None = None
     smtp_password: SecretStr | None = None
     email_from: str = "watchfloor@localhost"
-    email_to: list[str] = Field(default_factory=list)
+    email_to: Annotated[list[str], NoDecode] = Field(default_factory=list)  # comma-separated
 
     # Worker web server (faust's); off unless a port is chosen
     web_port: int | None = None
+
+    @field_validator("email_to", mode="before")
+    @classmethod
+    def _emails(cls, value: Any) -> Any:
+        return _split(value, ",")
+
+    @field_validator("rules_dirs", mode="before")
+    @classmethod
+    def _dirs(cls, value: Any) -> Any:
+        return _split(value, os.pathsep)
 
     def dlq(self, topic: str) -> str:
         return f"{topic}{self.dlq_suffix}"

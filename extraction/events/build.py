@@ -36,8 +36,13 @@ class Draft:
 
 
 def _spans(doc: Doc, key: str, sent: Span) -> list[Span]:
+    """Matches inside the sentence; overlaps resolved longest-first within each family, so
+    "shot dead" is both a weapon (small arms) and a harm (killed)."""
     found = [s for s in doc.spans.get(key, []) if sent.start <= s.start and s.end <= sent.end]
-    return filter_spans(found)
+    families: dict[str, list[Span]] = {}
+    for span in found:
+        families.setdefault(span.label_.split(":")[0], []).append(span)
+    return sorted((s for group in families.values() for s in filter_spans(group)), key=lambda s: s.start)
 
 
 def _family_values(triggers: list[Span]) -> dict[str, set[str]]:

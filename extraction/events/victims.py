@@ -60,6 +60,17 @@ def _outcome(mention: Span, harms: list[tuple[Span, str]]) -> str | None:
     return max(before)[1] if before else None
 
 
+_UNDERGOERS = {"die", "died", "dies", "dying", "perished", "succumbed", "drowned"}
+
+
+def _is_agent(span: Span) -> bool:
+    """The subject of an active verb (other than dying) acted; it was not hit."""
+    root = span.root
+    if not root.doc.has_annotation("DEP"):
+        return False
+    return root.dep_ == "nsubj" and root.head.pos_ == "VERB" and root.head.lower_ not in _UNDERGOERS
+
+
 def _text_with_modifiers(span: Span) -> tuple[str, bool]:
     doc = span.doc
     start = span.start
@@ -94,6 +105,8 @@ def read_victims(
         # An appositive describes the person before it ("a colonel, the field commander of ...").
         if doc.has_annotation("DEP") and span.root.dep_ == "appos":
             continue
+        if _is_agent(span):
+            continue  # "gunmen shot dead two civilians": the gunmen did it
         outcome = _outcome(span, harms)
         if outcome is None:
             continue

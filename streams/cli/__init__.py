@@ -7,12 +7,19 @@ Heavy imports (faust, spaCy) happen inside the sub-commands that need them, so
 from __future__ import annotations
 
 import argparse
+import importlib
 import logging
+import pkgutil
 import sys
 
-from . import broker_cmd, demo_cmd, extract_cmd, ingest_cmd, rules_cmd, worker_cmd
+# Every `<name>_cmd.py` module in this package is a sub-command (it defines add_parser(subs)).
+ORDER = ("worker", "broker", "ingest", "extract", "eval", "rules", "backtest", "silence", "demo", "config")
 
-COMMANDS = (worker_cmd, broker_cmd, ingest_cmd, extract_cmd, rules_cmd, demo_cmd)
+
+def _commands() -> list:
+    names = [m.name for m in pkgutil.iter_modules(__path__) if m.name.endswith("_cmd")]
+    names.sort(key=lambda n: (ORDER.index(n[:-4]) if n[:-4] in ORDER else len(ORDER), n))
+    return [importlib.import_module(f"{__name__}.{name}") for name in names]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in COMMANDS:
+    for module in _commands():
         module.add_parser(subs)
     return parser
 

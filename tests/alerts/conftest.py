@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 # The peers' fixtures, usable here even before tests/conftest.py enables the plugin.
-from tests.peers.fixtures import slack_api, smtp_server  # noqa: F401
+
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("WATCHFLOOR_UPDATE_GOLDEN") == "1"
