@@ -7,6 +7,7 @@ from datetime import datetime
 from rules.engine import incident_key, matching_rules
 from rules.event import Event
 from rules.loader import RuleSet
+from rules.spec import parse_duration
 
 from .model import Alert, alert_id_for
 
@@ -22,6 +23,7 @@ def alerts_for(ruleset: RuleSet, event: Event, now: datetime) -> list[Alert]:
             tags=rule.spec.tags,
             receivers=rule.spec.notify,
             incident_key=incident_key(rule, event),
+            dedup_within_seconds=parse_duration(rule.spec.dedup.within).total_seconds(),
             fired_at=now,
             event=event,
         )

@@ -32,6 +32,7 @@ class Alert(Frozen):
     tags: tuple[str, ...] = ()
     receivers: tuple[str, ...] = ()
     incident_key: str
+    dedup_within_seconds: float = 6 * 3600  # later alerts with this key update the incident
     fired_at: datetime
     event: Event
 

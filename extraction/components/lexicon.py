@@ -41,42 +41,73 @@ def _proper(token) -> bool:
 
 
 class LexiconMarker:
-    """The component: fills doc._.wf_places and doc._.wf_actors."""
+    """The component: fills doc._.wf_places and doc._.wf_actors.
+
+    Every alias is indexed by its folded words; a set of all word prefixes lets the scan stop
+    as soon as no alias can continue, so the cost is about one dictionary probe per token.
+    """
 
     def __init__(self, gazetteer: Gazetteer, actors: ActorLexicon):
         self.gazetteer = gazetteer
         self.actors = actors
-        # Token windows are wider than word counts: "Ithriyah -Al-Raqqah" is several tokens.
-        self.window = max(gazetteer.max_words, actors.max_words) * 2 + 1
+        self.prefixes: set[str] = set()
+        for key in (*gazetteer.by_name, *actors.folded, *actors.anaphora, *map(fold, actors.exact)):
+            words = key.split(" ")
+            for n in range(1, len(words) + 1):
+                self.prefixes.add(" ".join(words[:n]))
 
-    def _match_at(self, doc: Doc, i: int):
-        limit = min(len(doc), i + self.window)
-        for end in range(limit, i, -1):
-            span = doc[i:end]
-            if span[-1].is_punct or span[-1].is_space:
-                continue
-            text = span.text
-            actor = self.actors.exact.get(text)
-            if actor is not None:
-                return ActorMention(i, end, (actor,))
-            key = fold(text)
-            actor = self.actors.folded.get(key)
-            if actor is not None:
-                return ActorMention(i, end, (actor,))
-            if key in self.actors.anaphora and end - i > 1:
-                return ActorMention(i, end, self.actors.anaphora[key], anaphor=True)
-            if _proper(doc[i]):
-                places = self.gazetteer.by_name.get(key)
-                if places:
-                    return PlaceMention(i, end, tuple(places))
+    def _lookup(self, doc: Doc, i: int, end: int, key: str):
+        text = doc[i:end].text
+        actor = self.actors.exact.get(text)
+        if actor is not None:
+            return ActorMention(i, end, (actor,))
+        actor = self.actors.folded.get(key)
+        if actor is not None and (key not in self._exact_only or text in self.actors.exact):
+            return ActorMention(i, end, (actor,))
+        if key in self.actors.anaphora and " " in key:
+            return ActorMention(i, end, self.actors.anaphora[key], anaphor=True)
+        if _proper(doc[i]):
+            places = self.gazetteer.by_name.get(key)
+            if places:
+                return PlaceMention(i, end, tuple(places))
         return None
 
+    @property
+    def _exact_only(self) -> frozenset:
+        # Aliases listed only as case-sensitive ("IS") must not match "is".
+        cached = getattr(self, "_exact_cache", None)
+        if cached is None:
+            cached = frozenset(fold(a) for a in self.actors.exact) - set(self.actors.folded)
+            self._exact_cache = cached
+        return cached
+
+    def _match_at(self, doc: Doc, folded: list[str], i: int):
+        if not folded[i]:
+            return None
+        best = None
+        words: list[str] = []
+        j = i
+        while j < len(doc):
+            if folded[j]:
+                words.append(folded[j])
+                key = " ".join(words)
+                if key not in self.prefixes:
+                    break
+                found = self._lookup(doc, i, j + 1, key)
+                if found is not None:
+                    best = found
+            elif not doc[j].is_space and doc[j].text not in "-–—'’":
+                break  # punctuation other than joiners ends a name
+            j += 1
+        return best
+
     def __call__(self, doc: Doc) -> Doc:
+        # Fold each token once; tokens that fold to nothing ("-", "'") join words.
+        folded = [fold(token.text) for token in doc]
         places, actors = [], []
         i = 0
         while i < len(doc):
-            token = doc[i]
-            found = None if (token.is_punct and token.text[:1] not in "-–") or token.is_space else self._match_at(doc, i)
+            found = self._match_at(doc, folded, i)
             if found is None:
                 i += 1
                 continue
