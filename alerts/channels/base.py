@@ -4,14 +4,21 @@ A channel sends one alert once and classifies the outcome itself: `ok`, `retryab
 later, maybe after `retry_after` seconds) or `permanent` (retrying cannot help: bad token,
 unknown channel, refused recipient). Channels never raise for delivery failures and never
 sleep; retrying is the retry stage's job (alerts/deliver/retry.py).
+
+`send(alert, notice)` takes an optional `Notice` (alerts/incidents.py): for an update of an
+incident the channel threads the message under the incident's first one for this receiver
+(`notice.thread_ref(channel.name)`). `send(alert)` alone sends a standalone message.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from alerts.model import Alert
+
+if TYPE_CHECKING:
+    from alerts.incidents import Notice
 
 Status = Literal["ok", "retryable", "permanent"]
 
@@ -48,4 +55,4 @@ class Channel(Protocol):
 
     name: str
 
-    async def send(self, alert: Alert) -> DeliveryResult: ...
+    async def send(self, alert: Alert, notice: Notice | None = None) -> DeliveryResult: ...

@@ -3,6 +3,11 @@
 `<alert_id>.slack.json` holds the chat.postMessage payload, `<alert_id>.eml` the email as it
 would be sent. Writes are atomic (temp file in the same directory, fsync, rename) so a reader
 never sees half a file, and rewriting the same alert replaces it rather than duplicating it.
+
+An update of an incident is written the same way (its own `<alert_id>` file) and rendered as
+the update it is: the Slack payload is the thread reply with `thread_ts` set to this
+receiver's thread ref (the root's ref: here, the path of the incident's first file), the email
+a reply to the incident's first message.
 """
 
 from __future__ import annotations
@@ -13,12 +18,15 @@ import json
 import os
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from alerts.channels.base import DeliveryResult
 from alerts.model import Alert
 from alerts.render.email import render_email
 from alerts.render.slack import render_slack
+
+if TYPE_CHECKING:
+    from alerts.incidents import Notice
 
 Kind = Literal["slack", "email"]
 # Errors a retry cannot fix; anything else (disk full, I/O error) may pass.
@@ -70,17 +78,22 @@ class OutboxChannel:
         suffix = ".slack.json" if self.kind == "slack" else ".eml"
         return self.directory / f"{stem or 'alert'}{suffix}"
 
-    def _payload(self, alert: Alert) -> bytes:
+    def _payload(self, alert: Alert, notice: Notice | None = None) -> bytes:
         if self.kind == "slack":
-            message = render_slack(alert)
-            return (json.dumps(message.to_dict(), indent=2, ensure_ascii=False) + "\n").encode()
-        return bytes(render_email(alert, self.sender, self.to))
+            # As SlackChannel: a reply only when this receiver has a thread root to reply in.
+            thread_ts = notice.thread_ref(self.name) if notice is not None else None
+            payload: dict[str, Any] = render_slack(alert, notice if thread_ts else None).to_dict()
+            if thread_ts:
+                payload["thread_ts"] = thread_ts
+            return (json.dumps(payload, indent=2, ensure_ascii=False) + "\n").encode()
+        # Outbox refs are paths, not Message-IDs: the renderer derives the root's Message-ID.
+        return bytes(render_email(alert, self.sender, self.to, notice=notice))
 
-    async def send(self, alert: Alert) -> DeliveryResult:
-        """Write the rendered alert; `ref` is the file path."""
+    async def send(self, alert: Alert, notice: Notice | None = None) -> DeliveryResult:
+        """Write the rendered alert (as an update for an update `notice`); `ref` is the file path."""
         path = self.path_for(alert)
         try:
-            data = self._payload(alert)
+            data = self._payload(alert, notice)
             # File I/O with fsync can block for a while: keep it off the event loop.
             await asyncio.to_thread(atomic_write, path, data)
         except OSError as exc:

@@ -3,6 +3,11 @@
 slack-sdk's own retry handlers are switched off (`retry_handlers=[]`): they would sleep inside
 the client, hidden from the retry stage and its ledger. Here one call is one attempt, and the
 outcome is classified for alerts/deliver/retry.py.
+
+An update of an incident (`Notice.is_update`) whose first message reached this channel is
+posted as a reply in that message's thread (`thread_ts` = the first message's ts, kept in the
+incident state's refs). Without a known root it is posted as a full top-level message, which
+then becomes the thread root for this receiver.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -21,6 +26,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from alerts.channels.base import DeliveryResult
 from alerts.model import Alert
 from alerts.render.slack import SlackMessage, render_slack
+
+if TYPE_CHECKING:
+    from alerts.incidents import Notice
 
 DEFAULT_BASE_URL = "https://slack.com/api/"
 
@@ -82,7 +90,7 @@ class SlackChannel:
         base_url: str | None = None,
         timeout: float = 10,
         *,
-        render: Callable[[Alert], SlackMessage] = render_slack,
+        render: Callable[..., SlackMessage] = render_slack,
     ) -> None:
         self.name = name
         self.channel = channel
@@ -97,9 +105,15 @@ class SlackChannel:
     def __repr__(self) -> str:  # never show the token
         return f"SlackChannel(name={self.name!r}, channel={self.channel!r}, base_url={self.base_url!r})"
 
-    async def send(self, alert: Alert) -> DeliveryResult:
-        """Post `alert`; classify the outcome. `ref` is the message ts on success."""
-        message = self.render(alert)
+    async def send(self, alert: Alert, notice: Notice | None = None) -> DeliveryResult:
+        """Post `alert` (a thread reply for an update `notice`); classify the outcome.
+
+        `ref` is the message ts on success.
+        """
+        thread_ts = notice.thread_ref(self.name) if notice is not None else None
+        # A render hook may predate notices: pass one only when there is a thread to reply in.
+        message = self.render(alert, notice) if thread_ts else self.render(alert)
+        extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
         try:
             response = await self.client.chat_postMessage(
                 channel=self.channel,
@@ -108,6 +122,7 @@ class SlackChannel:
                 # Report URLs are untrusted: do not make Slack fetch them for previews.
                 unfurl_links=False,
                 unfurl_media=False,
+                **extra,
             )
         except SlackApiError as exc:
             resp = exc.response

@@ -9,12 +9,16 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 import aiosmtplib
 
 from alerts.channels.base import DeliveryResult
 from alerts.model import Alert
 from alerts.render.email import render_email
+
+if TYPE_CHECKING:
+    from alerts.incidents import Notice
 
 
 def classify_smtp_error(exc: BaseException) -> DeliveryResult:
@@ -85,9 +89,17 @@ class SmtpChannel:
     def __repr__(self) -> str:  # never show the password
         return f"SmtpChannel(name={self.name!r}, host={self.host!r}, port={self.port}, to={self.to!r})"
 
-    async def send(self, alert: Alert) -> DeliveryResult:
-        """Send `alert` as one email; `ref` is its Message-ID on success."""
-        message = self.render(alert, self.sender, self.to, cc=self.cc)
+    async def send(self, alert: Alert, notice: Notice | None = None) -> DeliveryResult:
+        """Send `alert` as one email; `ref` is its Message-ID on success.
+
+        For an update `notice` the email replies to the incident's first message (its
+        Message-ID is this receiver's thread ref, or derived from the first alert's id).
+        """
+        if notice is None:  # a render hook may predate notices
+            message = self.render(alert, self.sender, self.to, cc=self.cc)
+        else:
+            message = self.render(alert, self.sender, self.to, cc=self.cc, notice=notice,
+                                  in_reply_to=notice.thread_ref(self.name))
         try:
             refused, reply = await aiosmtplib.send(
                 message,

@@ -11,9 +11,13 @@ import dataclasses
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from alerts.channels.base import Channel, DeliveryResult
 from alerts.model import Alert
+
+if TYPE_CHECKING:
+    from alerts.incidents import Notice
 
 Sleep = Callable[[float], Awaitable[object]]
 
@@ -51,11 +55,16 @@ async def send_with_retry(
     policy: RetryPolicy = RetryPolicy(),
     sleep: Sleep = asyncio.sleep,
     rng: Callable[[], float] = random.random,
+    notice: Notice | None = None,
 ) -> DeliveryResult:
-    """Send until ok, permanent, or `policy.max_attempts` sends; return the last result."""
+    """Send until ok, permanent, or `policy.max_attempts` sends; return the last result.
+
+    `notice` is passed to `channel.send` when given (channels without incident support keep
+    working for plain sends).
+    """
     result = DeliveryResult.retryable("not attempted")
     for attempt in range(1, policy.max_attempts + 1):
-        result = await channel.send(alert)
+        result = await (channel.send(alert) if notice is None else channel.send(alert, notice))
         if result.status != "retryable":
             return result
         if attempt < policy.max_attempts:

@@ -11,11 +11,15 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from alerts.channels.base import Channel, DeliveryResult
 from alerts.deliver.ledger import Ledger
 from alerts.deliver.retry import RetryPolicy, Sleep, send_with_retry
 from alerts.model import Alert
+
+if TYPE_CHECKING:
+    from alerts.incidents import Notice
 
 log = logging.getLogger(__name__)
 
@@ -25,13 +29,13 @@ NO_CHANNEL = "no channel configured for this receiver"
 
 async def _one(
     alert: Alert, receiver: str, channel: Channel, ledger: Ledger, policy: RetryPolicy,
-    sleep: Sleep, rng: Callable[[], float],
+    sleep: Sleep, rng: Callable[[], float], notice: Notice | None,
 ) -> DeliveryResult:
     if ledger.delivered(alert.alert_id, receiver):
         previous = ledger.get(alert.alert_id, receiver)
         return DeliveryResult.success(ALREADY_DELIVERED, ref=previous.ref if previous else None)
     try:
-        result = await send_with_retry(channel, alert, policy, sleep=sleep, rng=rng)
+        result = await send_with_retry(channel, alert, policy, sleep=sleep, rng=rng, notice=notice)
     except Exception as exc:  # a channel bug must not stop the other receivers
         log.exception("channel %s raised on alert %s", receiver, alert.alert_id)
         result = DeliveryResult.permanent(f"channel raised {type(exc).__name__}: {exc}")
@@ -46,18 +50,23 @@ async def deliver(
     policy: RetryPolicy = RetryPolicy(),
     sleep: Sleep = asyncio.sleep,
     rng: Callable[[], float] = random.random,
+    notice: Notice | None = None,
 ) -> list[tuple[str, DeliveryResult]]:
     """Send `alert` to each of its receivers; results in `alert.receivers` order.
 
     A receiver already `ok` in the ledger is not sent again (result detail says so). A receiver
     with no channel is reported as permanent but not recorded, so configuring the channel and
     replaying the alert still delivers it.
+
+    `notice` (from alerts.incidents.decide) makes each channel send the alert as what it is in
+    its incident: the opening message, or an update threaded under the opening message. Feed
+    the results to alerts.incidents.record_refs so later updates know their thread roots.
     """
     receivers = list(dict.fromkeys(alert.receivers))  # a receiver listed twice is sent once
     jobs = {}
     for receiver in receivers:
         if receiver in channels:
-            jobs[receiver] = _one(alert, receiver, channels[receiver], ledger, policy, sleep, rng)
+            jobs[receiver] = _one(alert, receiver, channels[receiver], ledger, policy, sleep, rng, notice)
         else:
             log.warning("alert %s: %s for %r", alert.alert_id, NO_CHANNEL, receiver)
     done = dict(zip(jobs, await asyncio.gather(*jobs.values())))
