@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rules.engine import incident_key, matching_rules
+from rules.engine import State, fire, incident_key
 from rules.event import Event
 from rules.loader import RuleSet
 from rules.spec import parse_duration
@@ -12,8 +12,12 @@ from rules.spec import parse_duration
 from .model import Alert, alert_id_for
 
 
-def alerts_for(ruleset: RuleSet, event: Event, now: datetime) -> list[Alert]:
-    """One alert per rule that fires on `event`."""
+def alerts_for(ruleset: RuleSet, event: Event, now: datetime, state: State | None = None) -> list[Alert]:
+    """One alert per rule that fires on `event`.
+
+    `state` holds window and new-term state (a dict, or a faust table in the stream); without
+    it a throwaway dict is used, so those rules only see this one event.
+    """
     return [
         Alert(
             alert_id=alert_id_for(rule.id, event.event_id),
@@ -27,5 +31,5 @@ def alerts_for(ruleset: RuleSet, event: Event, now: datetime) -> list[Alert]:
             fired_at=now,
             event=event,
         )
-        for rule in matching_rules(ruleset, event)
+        for rule in (firing.rule for firing in fire(ruleset, event, {} if state is None else state, now))
     ]

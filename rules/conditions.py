@@ -1,22 +1,35 @@
 """Rule conditions: checked against the event contract at load, compiled into predicates.
 
 A `when:` mapping is an implicit `all`. Each key is either a combinator (`all`, `any`, `not`)
-or an event field path (`fatalities`, `location.admin1_code`, `victims`). Each field takes an
-operator mapping or a plain value (equality; for list fields: contains):
+or an event field path (`fatalities`, `location.admin1_code`, `victims.rank`). Each field takes
+an operator mapping or a plain value:
 
     fatalities: {gte: 10}
     event_type: {in: [ASSAULT, COERCE]}
+    acled_sub_event_type: [Air/drone strike, Suicide bomb]   # a plain list (or $list) means `in`
     victims: {any: {rank_class: senior_officer, outcome: killed}}
     location: {within: SY-HL}            # a town matches its province and its country
+    location: {admin1_code: SY-HL}       # an object field also takes conditions on its fields
     actors: {any: {name: {alias: isis}}} # any alias of the actor lexicon
     evidence.text: {matches: "(?i)assassinat"}
+    date: {gte: 2020-01-01}
+
+Operators: eq, ne, in, not_in, gt, gte, lt, lte (numbers and dates), matches (regular
+expression, searched), contains (case-insensitive substring), alias, exists (true/false),
+within (places), any / all (lists of objects: victims, actors, recipients).
+
+A path through a list (`victims.rank`, `actors.name`) or a list field (`event_mode`, `weapon`)
+holds several values: a plain value, `eq`, `in`, the comparisons, `matches` and `contains`
+hold when ANY value satisfies them; `ne` and `not_in` when NONE does; `exists` when there is
+at least one value.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -27,38 +40,46 @@ Predicate = Callable[[Any], bool]
 COMBINATORS = ("all", "any", "not")
 OPERATORS = ("eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "matches", "contains", "within", "any", "all", "alias", "exists")
 MAX_PATTERN = 300
+_NEGATIVE = ("ne", "not_in")
 
 
 class Field:
     """What the rules know about one event field: its scalar type or its sub-fields."""
 
-    def __init__(self, annotation: Any):
-        self.is_list = get_origin(annotation) is tuple
-        inner = get_args(annotation)[0] if self.is_list else annotation
-        options = [a for a in get_args(inner) if a is not type(None)] or [inner]
+    def __init__(self, annotation: Any, through_list: bool = False):
+        self.is_list = get_origin(annotation) is tuple or through_list
+        inner = get_args(annotation)[0] if get_origin(annotation) is tuple else annotation
+        options = [a for a in get_args(inner) if a is not type(None)] if get_origin(inner) is not Literal else []
+        options = options or [inner]
         model = next((o for o in options if isinstance(o, type) and issubclass(o, BaseModel)), None)
         self.model = model
         self.is_place = model is Place
-        self.scalar = None if model else options[0]
+        scalar = None if model else options[0]
+        self.allowed: tuple = get_args(scalar) if get_origin(scalar) is Literal else ()
+        self.scalar = type(self.allowed[0]) if self.allowed else scalar
 
     def child(self, name: str) -> "Field | None":
         if not self.model or name not in self.model.model_fields:
             return None
-        return Field(self.model.model_fields[name].annotation)
+        return Field(self.model.model_fields[name].annotation, through_list=self.is_list)
 
     def names(self) -> list[str]:
         return sorted(self.model.model_fields) if self.model else []
+
+    @property
+    def objects(self) -> bool:
+        """A list of objects (victims, actors, recipients): takes `any` / `all`."""
+        return self.is_list and self.model is not None
 
 
 ROOT = Field(Event)
 
 
-def resolve_field(path: str) -> Field | None:
-    field: Field | None = ROOT
-    for part in path.split("."):
-        if field is None or field.is_list and field.model is None:
-            return None
-        field = field.child(part)
+def resolve_field(path: str, scope: Field = ROOT) -> Field | None:
+    """The field at a dotted path, or None when the event contract has no such field."""
+    field: Field | None = scope
+    for part in str(path).split("."):
+        field = field.child(part) if field else None
     return field
 
 
@@ -72,6 +93,15 @@ def get_value(obj: Any, path: str) -> Any:
         else:
             obj = getattr(obj, part, None)
     return obj
+
+
+def _comparable(value: Any) -> Any:
+    """Dates and date-times compare with each other (a date is its midnight, UTC)."""
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    if isinstance(value, dt.date):
+        return dt.datetime.combine(value, dt.time(), tzinfo=dt.timezone.utc)
+    return value
 
 
 class Compiler:
@@ -95,8 +125,8 @@ class Compiler:
         if isinstance(spec, str) and scope is ROOT:
             return self.macro(spec, path)
         if not isinstance(spec, dict):
-            return self.error(path, "R003", f"expected a mapping of conditions, got {type(spec).__name__}")
-        parts = [self.entry(key, value, path + (key,), scope) for key, value in spec.items()]
+            return self.error(path, "R003", f"expected a mapping of conditions, got {_kind(spec)}")
+        parts = [self.entry(str(key), value, path + (key,), scope) for key, value in spec.items()]
         return lambda obj: all(p(obj) for p in parts)
 
     def macro(self, name: str, path: tuple) -> Predicate:
@@ -108,46 +138,45 @@ class Compiler:
 
     def entry(self, key: str, value: Any, path: tuple, scope: Field) -> Predicate:
         if key in ("all", "any"):
-            items = value if isinstance(value, list) else None
-            if items is None:
+            if not isinstance(value, list):
                 return self.error(path, "R003", f"{key!r} takes a list of condition blocks")
-            preds = [self.block(item, path + (i,), scope) for i, item in enumerate(items)]
+            preds = [self.block(item, path + (i,), scope) for i, item in enumerate(value)]
             return (lambda o: all(p(o) for p in preds)) if key == "all" else (lambda o: any(p(o) for p in preds))
         if key == "not":
             inner = self.block(value, path, scope)
             return lambda o: not inner(o)
-        field = self._dotted(key, scope)
+        field = resolve_field(key, scope)
         if field is None:
             known = ", ".join(scope.names())
             return self.error(path, "R004", f"unknown event field {key!r} (fields here: {known})")
         test = self.value(value, field, path)
         return lambda obj, key=key, test=test: test(get_value(obj, key))
 
-    def _dotted(self, key: str, scope: Field) -> Field | None:
-        field: Field | None = scope
-        for part in key.split("."):
-            field = field.child(part) if field else None
-        return field
-
     # -- operators on one field ----------------------------------------------------------
     def value(self, spec: Any, field: Field, path: tuple) -> Predicate:
-        if not isinstance(spec, dict):
-            expected = self.literal(spec, field, path)
-            if field.is_list:
-                return lambda v: v is not None and expected in v
-            return lambda v: v == expected
-        preds = [self.operator(op, arg, field, path + (op,)) for op, arg in spec.items()]
-        return lambda v: all(p(v) for p in preds)
+        if isinstance(spec, dict):
+            preds = [self.operator(str(op), arg, field, path + (op,)) for op, arg in spec.items()]
+            return lambda v: all(p(v) for p in preds)
+        if field.model is not None:
+            return self.error(path, "R003", "this field is an object: use an operator mapping "
+                              f"(within, exists, any, all) or one of its fields ({', '.join(field.names())})")
+        if isinstance(spec, list) or (isinstance(spec, str) and spec.startswith("$")):
+            return self.operator("in", spec, field, path)
+        return self.operator("eq", spec, field, path)
 
     def literal(self, value: Any, field: Field, path: tuple) -> Any:
-        if field.scalar is bool and not isinstance(value, bool):
+        scalar = field.scalar
+        if scalar is bool and not isinstance(value, bool):
             self.error(path, "R003", f"expected true or false, got {value!r}")
-        elif field.scalar in (int, float) and (isinstance(value, bool) or not isinstance(value, (int, float))):
+        elif scalar in (int, float) and (isinstance(value, bool) or not isinstance(value, (int, float))):
             self.error(path, "R003", f"expected a number, got {value!r}")
-        allowed = _literal_values(field)
-        if allowed and value not in allowed:
-            self.error(path, "R003", f"{value!r} is not one of: {', '.join(map(str, allowed))}")
-        return value
+        elif scalar is str and not isinstance(value, str):
+            self.error(path, "R003", f"expected text, got {value!r} (quote it)")
+        elif scalar in (dt.date, dt.datetime) and not isinstance(value, dt.date):
+            self.error(path, "R003", f"expected a date such as 2020-01-31, got {value!r}")
+        elif field.allowed and value not in field.allowed:
+            self.error(path, "R003", f"{value!r} is not one of: {', '.join(map(str, field.allowed))}")
+        return _comparable(value)
 
     def listed(self, arg: Any, field: Field, path: tuple) -> list:
         if isinstance(arg, str) and arg.startswith("$"):
@@ -157,26 +186,60 @@ class Compiler:
                 self.error(path, "R005", f"unknown list {name!r} (known: {known})")
                 return []
             self.used_lists.add(name)
-            return list(self.lists[name])
+            return [self.literal(item, field, path) for item in self.lists[name]]
         if not isinstance(arg, list):
             self.error(path, "R003", "expected a list (or $list_name)")
             return []
         return [self.literal(item, field, path + (i,)) for i, item in enumerate(arg)]
 
     def operator(self, op: str, arg: Any, field: Field, path: tuple) -> Predicate:
+        if field.model is not None and not field.is_list and op not in OPERATORS and field.child(op):
+            # `location: {admin1_code: SY-HL}`: a condition on a field of the object.
+            inner = self.entry(op, arg, path, Field(field.model))
+            return lambda v: v is not None and inner(v)
         if op not in OPERATORS:
-            return self.error(path, "R002", f"unknown operator {op!r} (operators: {', '.join(OPERATORS)})")
+            extra = ""
+            if field.model is not None:
+                extra = (f"; to test each item write `any: {{{op}: ...}}`" if field.is_list
+                         else f"; fields here: {', '.join(field.names())}")
+            return self.error(path, "R002", f"unknown operator {op!r} (operators: {', '.join(OPERATORS)}{extra})")
+        if op == "exists":
+            if not isinstance(arg, bool):
+                return self.error(path, "R003", f"'exists' takes true or false, got {arg!r}")
+            return lambda v: _present(v) == arg
+        if field.model is not None:
+            return self.structured(op, arg, field, path)
+        test = self.scalar_test(op, arg, field, path)
+        if not field.is_list:
+            if op in _NEGATIVE:
+                return test  # a missing value is not equal to / not in anything
+            return lambda v: v is not None and test(v)
+        if op in _NEGATIVE:  # none of the values is / is in ...
+            return lambda vs: all(test(v) for v in (vs or ()) if v is not None)
+        return lambda vs: any(test(v) for v in (vs or ()) if v is not None)
+
+    def structured(self, op: str, arg: Any, field: Field, path: tuple) -> Predicate:
         if op in ("any", "all"):
-            if not (field.is_list and field.model):
+            if not field.objects:
                 return self.error(path, "R003", f"{op!r} applies to lists of objects (victims, actors, recipients)")
             inner = self.block(arg, path, Field(field.model))
-            return (lambda v: bool(v) and any(inner(x) for x in v)) if op == "any" else (lambda v: bool(v) and all(inner(x) for x in v))
+            if op == "any":
+                return lambda v: bool(v) and any(inner(x) for x in v)
+            return lambda v: bool(v) and all(inner(x) for x in v)
         if op == "within":
             if not field.is_place:
                 return self.error(path, "R003", "'within' applies to location or destination")
             codes = {str(c) for c in (arg if isinstance(arg, list) else [arg])}
             return lambda place: place is not None and bool(codes & _place_codes(place))
+        return self.error(path, "R003", f"{op!r} does not apply to an object field: use one of its fields ({', '.join(field.names())})")
+
+    def scalar_test(self, op: str, arg: Any, field: Field, path: tuple) -> Predicate:
+        """A test of ONE value (list fields apply it to each of their values)."""
+        if op in ("any", "all", "within"):
+            return self.error(path, "R003", f"{op!r} does not apply to a plain value")
         if op == "matches":
+            if field.scalar is not str:
+                return self.error(path, "R003", "'matches' applies to text fields")
             if not isinstance(arg, str) or len(arg) > MAX_PATTERN:
                 return self.error(path, "R006", f"pattern must be a string of at most {MAX_PATTERN} characters")
             if re.search(r"\([^)]*[+*][^)]*\)[+*{]", arg):
@@ -187,33 +250,40 @@ class Compiler:
                 return self.error(path, "R006", f"bad pattern: {exc}")
             return lambda v: isinstance(v, str) and pattern.search(v) is not None
         if op == "contains":
-            needle = str(arg).lower()
-            return lambda v: v is not None and needle in (" ".join(map(str, v)) if isinstance(v, tuple) else str(v)).lower()
+            if field.scalar is not str or not isinstance(arg, str):
+                return self.error(path, "R003", "'contains' takes text and applies to text fields")
+            needle = arg.lower()
+            return lambda v: needle in str(v).lower()
         if op == "alias":
             names = self.aliases(str(arg))
             if not names:
                 return self.error(path, "R005", f"no actor in the actor lexicon has the alias {arg!r}")
-            return lambda v: (bool(names & set(v)) if isinstance(v, tuple) else v in names)
-        if op == "exists":
-            return lambda v: (v is not None and v != ()) == bool(arg)
+            return lambda v: v in names
         if op in ("in", "not_in"):
             values = self.listed(arg, field, path)
-            inside = (lambda v: bool(set(v) & set(values))) if field.is_list else (lambda v: v in values)
-            return inside if op == "in" else (lambda v: not inside(v))
+            return (lambda v: v in values) if op == "in" else (lambda v: v not in values)
+        if op in ("gt", "gte", "lt", "lte") and field.scalar not in (int, float, dt.date, dt.datetime):
+            return self.error(path, "R003", f"{op!r} applies to numbers and dates")
+        before = len(self.errors)
         expected = self.literal(arg, field, path)
+        if len(self.errors) > before:
+            return lambda _v: False
         compare = {
-            "eq": lambda v: v == expected, "ne": lambda v: v != expected,
-            "gt": lambda v: v is not None and v > expected, "gte": lambda v: v is not None and v >= expected,
-            "lt": lambda v: v is not None and v < expected, "lte": lambda v: v is not None and v <= expected,
+            "eq": lambda v: _comparable(v) == expected, "ne": lambda v: _comparable(v) != expected,
+            "gt": lambda v: _comparable(v) > expected, "gte": lambda v: _comparable(v) >= expected,
+            "lt": lambda v: _comparable(v) < expected, "lte": lambda v: _comparable(v) <= expected,
         }[op]
-        if op in ("gt", "gte", "lt", "lte") and not isinstance(expected, (int, float)):
-            return self.error(path, "R003", f"{op!r} needs a number")
         return compare
 
 
-def _literal_values(field: Field) -> tuple:
-    scalar = field.scalar
-    return get_args(scalar) if get_origin(scalar) is not None and str(get_origin(scalar)).endswith("Literal") else ()
+def _present(value: Any) -> bool:
+    if isinstance(value, tuple):
+        return any(v is not None for v in value)
+    return value is not None
+
+
+def _kind(value: Any) -> str:
+    return {dict: "mapping", list: "list", str: "text", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
 def _place_codes(place: Place) -> set[str]:

@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
-from .conditions import Compiler
+from .conditions import Compiler, Predicate, resolve_field
 from .located import Diagnostic, Located, load_documents
 from .spec import CompiledRule, RuleSpec
 
@@ -38,8 +39,13 @@ class RuleSet:
         return [d for d in self.diagnostics if d.severity == "error"]
 
     def candidates(self, event_type: str) -> list[CompiledRule]:
-        """Rules that can fire on an event of this type (the index keeps matching cheap)."""
-        return self.by_type.get(event_type, []) + self.by_type.get(None, [])
+        """Rules that can fire on an event of this type, in rule-set order (the index keeps
+        matching cheap)."""
+        typed, untyped = self.by_type.get(event_type, []), self.by_type.get(None, [])
+        if not typed or not untyped:
+            return typed + untyped
+        order = {id(rule): i for i, rule in enumerate(self.rules)}
+        return sorted(typed + untyped, key=lambda rule: order[id(rule)])
 
 
 def _files(paths: Iterable[Path]) -> list[Path]:
@@ -61,6 +67,8 @@ def _index_types(when) -> frozenset[str] | None:
         value = when.get("event_type")
         if isinstance(value, str):
             return frozenset([value])
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            return frozenset(value)
         if isinstance(value, dict) and isinstance(value.get("in"), list) and len(value) == 1:
             return frozenset(map(str, value["in"]))
     return None
@@ -76,8 +84,119 @@ def _spec_errors(doc: Located, exc: ValidationError) -> list[Diagnostic]:
             out.append(doc.diag(path[:-1], "R008", f"missing required key {path[-1]!r}"))
         else:
             where = ".".join(map(str, path))
-            out.append(doc.diag(path, "R003", f"{where}: {item['msg']}"))
+            message = item["msg"].removeprefix("Value error, ")
+            out.append(doc.diag(path, "R003", f"{where}: {message}" if where else message))
     return out
+
+
+class _Library:
+    """Lists and macros from every library document, with their use tracked for W001/W002."""
+
+    def __init__(self, docs: list[Located], aliases: Callable[[str], set[str]], diagnostics: list[Diagnostic]):
+        self.lists: dict[str, tuple[list, Located]] = {}
+        self.macros: dict[str, tuple[Predicate, Located]] = {}
+        self.used_lists: set[str] = set()
+        self.used_macros: set[str] = set()
+        for doc in docs:
+            for name, values in self._section(doc, "lists", diagnostics):
+                if not isinstance(values, list):
+                    diagnostics.append(doc.diag(("lists", name), "R003", f"list {name!r} must be a YAML list"))
+                elif name in self.lists:
+                    diagnostics.append(doc.diag(("lists", name), "R007", f"list {name!r} is defined twice"))
+                else:
+                    self.lists[name] = (values, doc)
+        for doc in docs:
+            for name, block in self._section(doc, "macros", diagnostics):
+                if name in self.macros:
+                    diagnostics.append(doc.diag(("macros", name), "R007", f"macro {name!r} is defined twice"))
+                    continue
+                compiler = Compiler(doc, self.plain_lists, {}, aliases)
+                self.macros[name] = (compiler.block(block, ("macros", name)), doc)
+                diagnostics.extend(compiler.errors)
+                self.used_lists |= compiler.used_lists
+
+    @staticmethod
+    def _section(doc: Located, key: str, diagnostics: list[Diagnostic]) -> list[tuple[str, Any]]:
+        section = doc.data.get(key)
+        if section is None:
+            return []
+        if not isinstance(section, dict):
+            diagnostics.append(doc.diag((key,), "R003", f"`{key}` must be a mapping of names"))
+            return []
+        return [(str(name), value) for name, value in section.items()]
+
+    @property
+    def plain_lists(self) -> dict[str, list]:
+        return {name: values for name, (values, _) in self.lists.items()}
+
+    @property
+    def plain_macros(self) -> dict[str, Predicate]:
+        return {name: pred for name, (pred, _) in self.macros.items()}
+
+    def compiler(self, doc: Located, aliases: Callable[[str], set[str]]) -> Compiler:
+        return Compiler(doc, self.plain_lists, self.plain_macros, aliases)
+
+    def unused(self) -> list[Diagnostic]:
+        out = [doc.diag(("lists", name), "W001", f"list {name!r} is never used", "warning")
+               for name, (_, doc) in self.lists.items() if name not in self.used_lists]
+        out += [doc.diag(("macros", name), "W002", f"macro {name!r} is never used", "warning")
+                for name, (_, doc) in self.macros.items() if name not in self.used_macros]
+        return out
+
+
+def _field_paths(doc: Located, key: tuple, paths: Any, what: str) -> list[Diagnostic]:
+    """R004 for each path in a `by:` / `fields:` / `dedup.key` list the event does not have."""
+    out = []
+    for i, path in enumerate(paths if isinstance(paths, list) else []):
+        if not isinstance(path, str):
+            continue  # the spec validation reports the type
+        field_ = resolve_field(path)
+        if field_ is None:
+            out.append(doc.diag(key + (i,), "R004", f"unknown event field {path!r} in {what}"))
+        elif field_.model is not None:
+            names = ", ".join(f"{path}.{n}" for n in field_.names()[:4])
+            out.append(doc.diag(key + (i,), "R003", f"{what} needs a value, {path!r} is an object (e.g. {names})"))
+    return out
+
+
+def _compile_rule(doc: Located, library: _Library, aliases, receivers: set[str]) -> tuple[RuleSpec | None, list[Diagnostic], Predicate, Predicate | None]:
+    data = doc.data
+    errors: list[Diagnostic] = []
+    try:
+        spec = RuleSpec.model_validate(data)
+    except ValidationError as exc:
+        errors.extend(_spec_errors(doc, exc))
+        spec = None
+    compiler = library.compiler(doc, aliases)
+    predicate: Predicate = lambda _e: False  # noqa: E731
+    if "when" in data:  # a missing `when` is one R008, not a second error here
+        predicate = compiler.block(data.get("when"), ("when",))
+    if data.get("unless") is not None:
+        exception = compiler.block(data["unless"], ("unless",))
+        positive = predicate
+        predicate = lambda e, p=positive, x=exception: p(e) and not x(e)  # noqa: E731
+    gold = compiler.block(data["gold"], ("gold",)) if data.get("gold") is not None else None
+    errors.extend(compiler.errors)
+    library.used_lists |= compiler.used_lists
+    library.used_macros |= compiler.used_macros
+    window, new_term = data.get("window"), data.get("new_term")
+    if isinstance(window, dict):
+        errors.extend(_field_paths(doc, ("window", "by"), window.get("by"), "window.by"))
+    if isinstance(new_term, dict):
+        errors.extend(_field_paths(doc, ("new_term", "fields"), new_term.get("fields"), "new_term.fields"))
+    if window is not None and new_term is not None:
+        errors.append(doc.diag(("new_term",), "R003", "a rule takes `window` or `new_term`, not both"))
+    if isinstance(data.get("dedup"), dict):
+        errors.extend(_field_paths(doc, ("dedup", "key"), data["dedup"].get("key"), "dedup.key"))
+    for i, test in enumerate(data.get("tests") if isinstance(data.get("tests"), list) else []):
+        if isinstance(test, dict) and isinstance(test.get("fields"), dict):
+            errors.extend(doc.diag(("tests", i, "fields", p), "R004", f"unknown event field {p!r} in test fields")
+                          for p in test["fields"] if resolve_field(str(p)) is None)
+    notify = data.get("notify")
+    for i, receiver in enumerate(notify if isinstance(notify, list) else []):
+        if isinstance(receiver, str) and receiver not in receivers:
+            errors.append(doc.diag(("notify", i), "R005", f"unknown receiver {receiver!r} (known: {', '.join(sorted(receivers))})"))
+    return spec, errors, predicate, gold
 
 
 def load_rules(
@@ -92,60 +211,28 @@ def load_rules(
     digest = hashlib.sha256()
     diagnostics: list[Diagnostic] = []
     rule_docs: list[Located] = []
-    library: list[Located] = []
+    library_docs: list[Located] = []
     for path in files:
-        digest.update(path.read_bytes() if path.exists() else b"")
         shown = _display(path, root)
+        digest.update(shown.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
         docs, errors = load_documents(path, shown)
         diagnostics.extend(errors)
         for doc in docs:
             if isinstance(doc.data, dict) and "id" in doc.data:
                 rule_docs.append(doc)
-            elif isinstance(doc.data, dict) and set(doc.data) <= {"lists", "macros"} and doc.data:
-                library.append(doc)
+            elif isinstance(doc.data, dict) and doc.data and set(doc.data) <= {"lists", "macros"}:
+                library_docs.append(doc)
+            elif isinstance(doc.data, dict) and {"lists", "macros"} & set(doc.data):
+                extra = sorted(set(doc.data) - {"lists", "macros"})
+                diagnostics.extend(doc.diag((k,), "R002", f"unknown key {k!r} in a library document (lists, macros)") for k in extra)
             else:
                 diagnostics.append(doc.diag((), "R008", "a document must be a rule (with `id`) or hold `lists`/`macros`"))
 
-    lists, macros_src = {}, {}
-    for doc in library:
-        for name, values in (doc.data.get("lists") or {}).items():
-            if not isinstance(values, list):
-                diagnostics.append(doc.diag(("lists", name), "R003", f"list {name!r} must be a YAML list"))
-            elif name in lists:
-                diagnostics.append(doc.diag(("lists", name), "R007", f"list {name!r} is defined twice"))
-            else:
-                lists[name] = (values, doc)
-    plain_lists = {name: values for name, (values, _) in lists.items()}
-    macros, used_lists, used_macros = {}, set(), set()
-    for doc in library:
-        for name, block in (doc.data.get("macros") or {}).items():
-            compiler = Compiler(doc, plain_lists, {}, aliases)
-            macros[name] = (compiler.block(block, ("macros", name)), doc)
-            diagnostics.extend(compiler.errors)
-            used_lists |= compiler.used_lists
-    plain_macros = {name: pred for name, (pred, _) in macros.items()}
-
+    library = _Library(library_docs, aliases, diagnostics)
     rules: list[CompiledRule] = []
     seen: dict[str, Located] = {}
     for doc in rule_docs:
-        errors: list[Diagnostic] = []
-        try:
-            spec = RuleSpec.model_validate(doc.data)
-        except ValidationError as exc:
-            diagnostics.extend(_spec_errors(doc, exc))
-            spec = None
-        compiler = Compiler(doc, plain_lists, plain_macros, aliases)
-        predicate = compiler.block(doc.data.get("when"), ("when",))
-        if doc.data.get("unless") is not None:
-            exception = compiler.block(doc.data["unless"], ("unless",))
-            positive = predicate
-            predicate = lambda e, p=positive, x=exception: p(e) and not x(e)  # noqa: E731
-        errors.extend(compiler.errors)
-        used_lists |= compiler.used_lists
-        used_macros |= compiler.used_macros
-        for i, receiver in enumerate(doc.data.get("notify") or []):
-            if receiver not in receivers:
-                errors.append(doc.diag(("notify", i), "R005", f"unknown receiver {receiver!r} (known: {', '.join(sorted(receivers))})"))
+        spec, errors, predicate, gold = _compile_rule(doc, library, aliases, receivers)
         rule_id = doc.data.get("id")
         if isinstance(rule_id, str) and rule_id in seen:
             first = seen[rule_id]
@@ -154,17 +241,12 @@ def load_rules(
         elif isinstance(rule_id, str):
             seen[rule_id] = doc
         diagnostics.extend(errors)
-        if spec is not None and not errors:
-            rules.append(CompiledRule(spec, predicate, doc.file, _index_types(doc.data.get("when"))))
+        if spec is not None and not doc.flawed and not [e for e in errors if e.severity != "warning"]:
+            rules.append(CompiledRule(spec, predicate, doc.file, _index_types(doc.data.get("when")), gold))
+    diagnostics.extend(library.unused())
 
-    for name, (_, doc) in lists.items():
-        if name not in used_lists:
-            diagnostics.append(doc.diag(("lists", name), "W001", f"list {name!r} is never used", "warning"))
-    for name, (_, doc) in macros.items():
-        if name not in used_macros:
-            diagnostics.append(doc.diag(("macros", name), "W002", f"macro {name!r} is never used", "warning"))
-
-    ruleset = RuleSet(rules, sorted(diagnostics), digest.hexdigest()[:12])
+    shown = sorted(d for d in diagnostics if d.severity != "suppressed")
+    ruleset = RuleSet(rules, shown, digest.hexdigest()[:12])
     for rule in rules:
         for key in rule.index_types or [None]:
             ruleset.by_type.setdefault(key, []).append(rule)

@@ -40,6 +40,8 @@ class Located:
     data: Any
     marks: dict[Path_, tuple[int, int]]
     file: str
+    refused: frozenset = frozenset()  # paths whose value was refused (R001): no follow-up errors
+    flawed: bool = False  # the YAML itself had an error (refused tag, key written twice, ...)
 
     def where(self, path: Path_) -> tuple[int, int]:
         """The position of `path`, or of its nearest written ancestor."""
@@ -48,7 +50,10 @@ class Located:
         return self.marks.get(path, (1, 1))
 
     def diag(self, path: Path_, code: str, message: str, severity: str = "error") -> Diagnostic:
+        """A finding at `path`; under a refused value it is marked "suppressed" (the R001 says it all)."""
         line, col = self.where(path)
+        if any(path[:len(r)] == r for r in self.refused):
+            severity = "suppressed"
         return Diagnostic(self.file, line, col, code, message, severity)
 
 
@@ -56,6 +61,14 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
 }
+_MAPPING_TAG = "tag:yaml.org,2002:map"
+_SEQUENCE_TAG = "tag:yaml.org,2002:seq"
+# Aliases can make a small file expand exponentially ("billion laughs"): cap the nodes built.
+MAX_NODES = 50_000
+
+
+class _TooLarge(Exception):
+    pass
 
 
 class _Builder:
@@ -64,28 +77,57 @@ class _Builder:
         self.marks: dict[Path_, tuple[int, int]] = {}
         self.errors: list[Diagnostic] = []
         self._constructor = yaml.SafeLoader(" ")
+        self._open: set[int] = set()  # collection nodes being built: an alias to one is a cycle
+        self._built = 0
+        self.refused: set[Path_] = set()
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
+        self._built += 1
+        if self._built > MAX_NODES:
+            raise _TooLarge
         self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-        if isinstance(node, yaml.MappingNode):
-            out = {}
-            for key_node, value_node in node.value:
-                key = self.build(key_node, path + ("<key>",))
-                if not isinstance(key, (str, int, float, bool)) or key is None:
-                    self._error(key_node, "R003", "mapping keys must be plain strings")
-                    continue
-                if key in out:
-                    self._error(key_node, "R002", f"key {key!r} is written twice")
-                self.marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-                out[key] = self.build(value_node, path + (key,))
-                self.marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            # !!python/object/apply:os.system [..] and !!set {..} are collections with a tag.
+            if node.tag not in (_MAPPING_TAG, _SEQUENCE_TAG):
+                return self._refuse(node, path, f"YAML tag {node.tag!r} is not allowed (plain YAML only)")
+            if id(node) in self._open:
+                return self._refuse(node, path, "a YAML alias refers to itself (recursive structure)")
+            self._open.add(id(node))
+            try:
+                return self._mapping(node, path) if isinstance(node, yaml.MappingNode) else [
+                    self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+            finally:
+                self._open.discard(id(node))
         if node.tag not in _SCALAR_TAGS:
-            self._error(node, "R001", f"YAML tag {node.tag!r} is not allowed (plain YAML only)")
-            return None
-        return self._constructor.construct_object(node, deep=True)
+            return self._refuse(node, path, f"YAML tag {node.tag!r} is not allowed (plain YAML only)")
+        try:
+            return self._constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as exc:  # e.g. a timestamp such as 2020-13-45
+            return self._refuse(node, path, f"bad {node.tag.rsplit(':', 1)[-1]} value {node.value!r}: {getattr(exc, 'problem', None) or exc}")
+
+    def _refuse(self, node: yaml.Node, path: Path_, message: str) -> None:
+        self._error(node, "R001", message)
+        self.refused.add(path)
+        return None
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict:
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._error(key_node, "R001", "YAML merge keys (<<) are not supported: write the keys out")
+                continue
+            key = self.build(key_node, path + ("<key>",))
+            if not isinstance(key, (str, int, float, bool)) or key is None:
+                self._error(key_node, "R003", "mapping keys must be plain strings")
+                continue
+            if key in out:
+                self._error(key_node, "R007", f"key {key!r} is written twice")
+            where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            self.marks[path + (key,)] = where
+            out[key] = self.build(value_node, path + (key,))
+            # A value's own mark is where its text starts; errors about a key point at the key.
+            self.marks[path + (key,)] = where
+        return out
 
     def _error(self, node: yaml.Node, code: str, message: str) -> None:
         mark = node.start_mark
@@ -105,12 +147,28 @@ def load_documents(path: Path, display: str | None = None) -> tuple[list[Located
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         return [], [Diagnostic(file, line, col, "R001", f"YAML syntax: {exc.problem or exc}")]
+    except yaml.YAMLError as exc:  # reader errors: control characters, bad encoding
+        line, col = _reader_position(text, getattr(exc, "position", None))
+        reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
+        return [], [Diagnostic(file, line, col, "R001", f"YAML syntax: {reason}")]
     docs, errors = [], []
     for node in nodes:
         if node is None:
             continue
         builder = _Builder(file)
-        data = builder.build(node, ())
+        try:
+            data = builder.build(node, ())
+        except (_TooLarge, RecursionError):
+            errors.append(Diagnostic(file, node.start_mark.line + 1, node.start_mark.column + 1, "R001",
+                                     f"document too large or too deep (more than {MAX_NODES} values after aliases)"))
+            continue
         errors.extend(builder.errors)
-        docs.append(Located(data, builder.marks, file))
+        docs.append(Located(data, builder.marks, file, frozenset(builder.refused), bool(builder.errors)))
     return docs, errors
+
+
+def _reader_position(text: str, position: int | None) -> tuple[int, int]:
+    if position is None:
+        return 1, 1
+    before = text[:position]
+    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1

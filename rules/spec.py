@@ -1,4 +1,10 @@
-"""The rule file's shape (RuleSpec) and the compiled form the engine runs (CompiledRule)."""
+"""The rule file's shape (RuleSpec) and the compiled form the engine runs (CompiledRule).
+
+Keys of a rule: id, title, description, level, status, owner, tags, references, when (the
+condition, rules/conditions.py), unless (an exception in the same language), window or
+new_term (stateful rules, rules/windows.py), gold (backtest criterion, rules/backtest.py),
+dedup, notify, tests.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .conditions import Predicate
 
@@ -37,6 +43,45 @@ class Dedup(BaseModel):
         return value
 
 
+def _positive_duration(value: str) -> str:
+    if parse_duration(value) <= timedelta(0):
+        raise ValueError("the period must be longer than zero")
+    return value
+
+
+class Window(BaseModel):
+    """`window: {count: 3, within: 24h, by: [location.admin1_code]}`: fire when at least `count`
+    matching events with the same `by` values fall within `within` of each other (event time)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    count: int = Field(ge=2, le=10_000)
+    within: str
+    by: tuple[str, ...] = ()
+
+    _within = field_validator("within")(_positive_duration)
+
+    @property
+    def period(self) -> timedelta:
+        return parse_duration(self.within)
+
+
+class NewTerm(BaseModel):
+    """`new_term: {fields: [actors.name, location.admin1_code], within: 30d}`: fire the first
+    time a combination of these values is seen in the period."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fields: tuple[str, ...] = Field(min_length=1, max_length=5)
+    within: str
+
+    _within = field_validator("within")(_positive_duration)
+
+    @property
+    def period(self) -> timedelta:
+        return parse_duration(self.within)
+
+
 class RuleTest(BaseModel):
     """A regression test: report text (or a file) and whether the rule must fire on it."""
 
@@ -47,6 +92,12 @@ class RuleTest(BaseModel):
     published_at: str | None = None
     expect: Literal["fire", "no-fire"]
     fields: dict[str, Any] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "RuleTest":
+        if (self.text is None) == (self.file is None):
+            raise ValueError("a test takes exactly one of `text` or `file`")
+        return self
 
 
 class RuleSpec(BaseModel):
@@ -64,6 +115,9 @@ class RuleSpec(BaseModel):
     references: tuple[str, ...] = ()
     when: Any
     unless: Any = None
+    window: Window | None = None
+    new_term: NewTerm | None = None
+    gold: Any = None  # backtest only: a condition on the pseudo-event of a gold row (rules/backtest.py)
     dedup: Dedup = Dedup()
     notify: tuple[str, ...] = ()
     tests: tuple[RuleTest, ...] = ()
@@ -77,7 +131,13 @@ class CompiledRule:
     predicate: Predicate
     file: str
     index_types: frozenset[str] | None  # event types it can fire on; None: any
+    gold: Predicate | None = None  # the backtest's gold criterion, compiled like `when`
 
     @property
     def id(self) -> str:
         return self.spec.id
+
+    @property
+    def stateful(self) -> bool:
+        """True for window and new-term rules: whether they fire depends on earlier events."""
+        return self.spec.window is not None or self.spec.new_term is not None

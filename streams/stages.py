@@ -52,8 +52,8 @@ def decode_event(value: bytes) -> Event:
         raise StageError(f"invalid event: {exc}") from None
 
 
-def match_event(ruleset: RuleSet, value: bytes, clock: Callable[[], datetime]) -> list[Alert]:
-    return alerts_for(ruleset, decode_event(value), clock())
+def match_event(ruleset: RuleSet, value: bytes, clock: Callable[[], datetime], state=None) -> list[Alert]:
+    return alerts_for(ruleset, decode_event(value), clock(), state)
 
 
 def decode_alert(value: bytes) -> Alert:

@@ -56,10 +56,13 @@ def missing_columns(header: Sequence[str] | None, required: Sequence[str]) -> li
 def check_columns(path, header: Sequence[str] | None, required: Sequence[str], what: str) -> None:
     """Raise EvalDataError naming the missing columns and the ones found."""
     if not header:
-        raise EvalDataError(f"{path}: empty file, expected a {what} header row")
+        raise EvalDataError(f"{path}: empty file, expected the header row of {what}")
     missing = missing_columns(header, required)
     if missing:
-        found = ", ".join(header[:12]) + (", ..." if len(header) > 12 else "")
+        found = ", ".join(repr(h) for h in header[:12]) + (", ..." if len(header) > 12 else "")
+        hint = ""
+        if len(header) == 1 and any(sep in header[0] for sep in "\t,;"):
+            hint = "; only one column was read: is the file separated by another character?"
         raise EvalDataError(
-            f"{path}: not a {what} file: missing column(s) {', '.join(missing)} (found: {found})"
+            f"{path}: not {what}: missing column(s) {', '.join(missing)} (found: {found}){hint}"
         )

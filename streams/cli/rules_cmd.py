@@ -63,7 +63,7 @@ def run_tests(paths: list[Path]) -> int:
                 report = Report(id=f"{rule.id}-test-{number}", text=test.text or "",
                                 published_at=test.published_at or datetime(2020, 1, 1, tzinfo=timezone.utc))
             events = extractor.extract(report)
-            fired = [e for e in events if rule.predicate(e)]
+            fired = _fired(rule, events)
             ok = bool(fired) == (test.expect == "fire")
             mismatched = _field_mismatches(fired, test.fields) if ok and fired and test.fields else []
             ok = ok and not mismatched
@@ -74,6 +74,16 @@ def run_tests(paths: list[Path]) -> int:
             print(f"{status} {rule.id} test {number} ({rule.file}){detail}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
+
+
+def _fired(rule, events) -> list:
+    """Events on which `rule` fires, windows and new terms included (fresh state per test)."""
+    from rules.engine import fire
+    from rules.loader import RuleSet
+
+    only = RuleSet(rules=[rule], by_type={None: [rule]})
+    state: dict = {}
+    return [event for event in events if fire(only, event, state, now=event.source.published_at)]
 
 
 def _field_mismatches(events, expected: dict) -> list[str]:

@@ -22,6 +22,16 @@ SEED = Path(__file__).resolve().parents[2] / "samples" / "000_59a2029cee1cc623.t
 TOKEN = "xoxb-e2e-test-token"
 
 
+def _wait_until(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def _read_all(bootstrap: str, topic: str, expect: int, timeout: float = 60.0) -> list[dict]:
     """Records of `topic` from the beginning, waiting until at least `expect` arrived."""
     consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
@@ -63,8 +73,10 @@ def test_seed_report_becomes_slack_message_email_and_events(pipeline, slack_api,
                                 env=pipeline.env, capture_output=True, text=True, timeout=120)
         assert ingest.returncode == 0, ingest.stderr
 
-        requests = slack_api.wait_for(2, timeout=180)
-        mails = smtp_server.wait_for(2, timeout=60)
+        titles = ("Senior officer killed", "Group withdraws from province")
+        _wait_until(lambda: all(any(t in b["text"] for b in slack_api.messages()) for t in titles), 180, "both alerts")
+        requests = slack_api.calls("chat.postMessage")
+        mails = smtp_server.wait_for(len(requests), timeout=60)
         events = _read_all(settings.kafka_bootstrap, settings.events_topic, expect=3)
         assert worker.process.poll() is None, worker.log()
 
