@@ -15,7 +15,7 @@ from ..components.people import load_ranks
 from ..gazetteer.places import Gazetteer
 from .dates import resolve_date
 from .frames import ACTION_FAMILIES, VIOLENCE, Frame, choose_frame
-from .location import focus_country, resolve, specificity
+from .location import context_codes, focus_country, resolve, specificity
 from .roles import read_roles, resolve_anaphora
 from .victims import PersonMention, read_victims, totals
 
@@ -80,9 +80,8 @@ def _people(doc: Doc, sent: Span) -> list[PersonMention]:
 
 
 def _places(doc: Doc, sent: Span, gaz: Gazetteer, country: str | None):
-    return [
-        (m, resolve(doc, m, gaz, country)) for m in doc._.wf_places if sent.start <= m.start < sent.end
-    ]
+    mentions = [m for m in doc._.wf_places if sent.start <= m.start < sent.end]
+    return [(m, resolve(doc, m, gaz, country, ctx)) for m, ctx in zip(mentions, context_codes(mentions))]
 
 
 def _location(places, trigger: Span, frame: Frame, doc: Doc) -> tuple[Place | None, Place | None]:
@@ -126,8 +125,34 @@ def _event_id(report_id: str, start: int, event_type: str) -> str:
     return "ev-" + hashlib.sha256(f"{report_id}\x1f{start}\x1f{event_type}".encode()).hexdigest()[:20]
 
 
-def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolved) -> Draft | None:
+_CAUSE_WORDS = {"against", "over", "condemning", "denouncing", "demanding", "after", "following", "about", "for"}
+_ARMED_KINDS = {"state", "rebel", "militia", "jihadist", "foreign_state"}
+_ARMED_TARGETS = {"position", "positions", "checkpoint", "checkpoints", "check", "post", "posts", "base", "bases",
+                  "convoy", "convoys", "patrol", "patrols", "units", "outpost", "outposts", "barracks", "troops"}
+
+
+def _effective_triggers(doc: Doc, sent: Span) -> list[Span]:
+    """The sentence's triggers, less those that do not report an event of their own:
+    words inside "no fatalities nor injuries", and harms that are what a protest is about
+    ("protest against the killing of ...")."""
     triggers = _spans(doc, "wf_triggers", sent)
+    nones = [t for t in triggers if t.label_.startswith("NONE:")]
+    kept = [t for t in triggers if t.label_.startswith("NONE:") or not any(n.start <= t.start and t.end <= n.end for n in nones)]
+    protests = [t for t in kept if t.label_.startswith("PROTEST:")]
+    if protests:
+        first = protests[0].start
+        cause = next((t.i for t in doc[first:sent.end] if t.lower_ in _CAUSE_WORDS), None)
+        if cause is not None:
+            kept = [t for t in kept if t.start < cause or not t.label_.startswith(("HARM:", "ATTACK:", "WEAPON:"))]
+    return kept
+
+
+def _armed_target(sent: Span, recipients) -> bool:
+    return any(a.kind in _ARMED_KINDS for a in recipients) or any(t.lower_ in _ARMED_TARGETS for t in sent)
+
+
+def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolved) -> Draft | None:
+    triggers = _effective_triggers(doc, sent)
     trigger = _main_trigger(triggers)
     if trigger is None:
         return None
@@ -139,12 +164,12 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
     actor_spans = [(doc[s:e], name) for (s, e), (name, _) in resolved.items() if sent.start <= s < sent.end]
     victims = read_victims(_people(doc, sent), harms, actor_spans) if family in VIOLENCE else []
     assassination = any(t.text.lower().startswith("assassin") for t, _ in harms)
-    pre_actors, _ = read_roles(sent, trigger, resolved, set())
+    pre_actors, pre_recipients = read_roles(sent, trigger, resolved, set())
     frame = choose_frame(
         family,
         values,
         actor_is_state=any(a.kind in ("state", "foreign_state") for a in pre_actors),
-        military_victims=any(v.rank_class in _MILITARY for v in victims),
+        military_victims=any(v.rank_class in _MILITARY for v in victims) or _armed_target(sent, pre_recipients),
         assassination=assassination,
     )
     if frame is None:
@@ -206,6 +231,18 @@ def _all_actors(doc: Doc, sent: Span, resolved):
     ]
 
 
+def _only_none(doc: Doc, sent: Span) -> bool:
+    return any(t.label_.startswith("NONE:") for t in _spans(doc, "wf_triggers", sent))
+
+
+def _no_losses(draft: Draft) -> Draft:
+    """"No fatalities nor injuries were reported." said of the event before it."""
+    event = draft.event
+    update = {"fatalities": 0 if event.fatalities is None else event.fatalities,
+              "injured": 0 if event.injured is None else event.injured}
+    return replace(draft, event=event.model_copy(update=update))
+
+
 def _merges_into(previous: Draft, current: Draft) -> bool:
     """A follow-up sentence that only adds a weapon to the previous attack ("their car was
     targeted with a guided missile"), or the same movement told again."""
@@ -251,14 +288,23 @@ def events_from_doc(doc: Doc, report: Report, gaz: Gazetteer) -> list[Event]:
     resolved = resolve_anaphora(doc)
     title_end = len(report.title) if report.title and report.text.startswith(report.title) else 0
     drafts: list[Draft] = []
+    last_place: Place | None = None
     for sent in doc.sents:
         draft = _draft(doc, sent, report, gaz, country, resolved)
+        places = _places(doc, sent, gaz, country)
         if draft is None:
+            if drafts and _only_none(doc, sent):
+                drafts[-1] = _no_losses(drafts[-1])
+            last_place = min((p for _, p in places), key=specificity, default=last_place)
             continue
         if drafts and _merges_into(drafts[-1], draft):
             drafts[-1] = _merge(drafts[-1], draft)
-        else:
-            drafts.append(draft)
+            continue
+        if draft.event.location is None and last_place is not None:
+            # "One soldier was killed." after a sentence that says where: the same place.
+            draft = replace(draft, event=draft.event.model_copy(update={"location": last_place}))
+        last_place = draft.event.location or last_place
+        drafts.append(draft)
     body_types = {d.event.event_type for d in drafts if d.event.evidence.start >= title_end}
     events = []
     for draft in drafts:

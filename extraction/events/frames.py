@@ -26,8 +26,8 @@ WEAPON_FRAMES: dict[str, tuple[str, tuple[str, ...]]] = {
 WEAPON_ORDER = tuple(WEAPON_FRAMES)
 
 # Families that name an action, in the order used when the parse cannot tell which is main.
-ACTION_FAMILIES = ("HARM", "ATTACK", "CLASH", "TERRITORY", "MOVE", "PROTEST", "RIOT")
-VIOLENCE = {"HARM", "ATTACK", "CLASH", "WEAPON"}
+ACTION_FAMILIES = ("HARM", "SEXUAL", "ATTACK", "CLASH", "TERRITORY", "MOVE", "PROTEST", "RIOT")
+VIOLENCE = {"HARM", "SEXUAL", "ATTACK", "CLASH", "WEAPON"}
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ def _violence_frame(values: dict[str, set[str]], military_victims: bool, assassi
     weapons = values.get("WEAPON", set())
     harms = values.get("HARM", set())
     extra = ("assassinate",) if assassination else ()
+    if "SEXUAL" in values:
+        return Frame("ASSAULT", ("sexual",), "Violence against civilians", "Sexual violence")
     for weapon in WEAPON_ORDER:
         if weapon in weapons:
             sub, modes = WEAPON_FRAMES[weapon]
@@ -67,7 +69,7 @@ def choose_frame(
     actor_is_state: bool,
     military_victims: bool,
     assassination: bool,
-) -> Frame | None:
+) -> Frame | None:  # military_victims: soldiers hit or an armed target
     """The frame of a sentence whose main action belongs to `main_family`.
 
     `values` maps each trigger family found in the sentence to its values
@@ -81,6 +83,8 @@ def choose_frame(
         sub = "Government regains territory" if actor_is_state else "Non-state actor overtakes territory"
         return Frame("ASSAULT", (), "Battles", sub)
     if main_family == "MOVE":
+        if "surrender" in values["MOVE"]:
+            return Frame("RETREAT", ("surrender",), "Strategic developments", "Agreement")
         if "withdraw" in values["MOVE"]:
             return Frame("RETREAT", ("withdraw",), "Strategic developments", "Change to group/activity")
         return Frame("MOBILIZE", ("troops",), "Strategic developments", "Change to group/activity")
@@ -91,8 +95,8 @@ def choose_frame(
 
 def _protest_frame(values: dict[str, set[str]]) -> Frame:
     harms = values.get("HARM", set())
-    if "RIOT" in values:
-        if harms & {"killed", "injured"}:
+    if "RIOT" in values or "CLASH" in values:
+        if harms & {"killed", "injured"} and "RIOT" in values:
             return Frame("ASSAULT", ("beat",), "Riots", "Mob violence")
         return Frame("PROTEST", ("riot",), "Riots", "Violent demonstration")
     if harms & {"killed", "injured"} or "small_arms" in values.get("WEAPON", set()):

@@ -9,7 +9,7 @@ from spacy.tokens import Doc
 from rules.event import Place
 
 from ..components.lexicon import PlaceMention
-from ..gazetteer.places import Gazetteer, PlaceEntry, country_name, iso3
+from ..gazetteer.places import Gazetteer, PlaceEntry, country_name, fold, iso3
 
 _AREA_NOUNS = {"countryside", "outskirts", "suburbs", "vicinity", "environs", "province", "governorate",
                "areas", "area", "villages", "district", "region", "desert", "parts", "part", "state"}
@@ -50,23 +50,40 @@ def qualifier(doc: Doc, mention: PlaceMention) -> tuple[str | None, bool]:
     return None, False
 
 
-def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province: bool, gaz: Gazetteer) -> PlaceEntry:
+def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province: bool,
+          context: set[str], text_key: str) -> PlaceEntry:
+    """The most plausible reading of a mention.
+
+    `context` holds the province and country codes the other places of the sentence can be,
+    so "Salamanca, Guanajuato" picks the Salamanca in Guanajuato.
+    """
+
     def score(entry: PlaceEntry):
+        exact_country = entry.precision == "country" and fold(entry.name) == text_key
         return (
             entry.from_overlay,
+            exact_country and not want_province,
+            (entry.admin1_code in context) + (entry.country_code in context),
             entry.country_code == country,
             want_province == (entry.precision == "admin1"),
-            entry.precision != "country" or not country,
             entry.population,
         )
 
     return max(candidates, key=score)
 
 
-def resolve(doc: Doc, mention: PlaceMention, gaz: Gazetteer, country: str | None) -> Place:
+def context_codes(mentions: list[PlaceMention]) -> list[set[str]]:
+    """For each mention, the province and country codes the *other* mentions could be."""
+    codes = [{c for e in m.candidates for c in (e.admin1_code, e.country_code) if c} for m in mentions]
+    return [set().union(*(c for j, c in enumerate(codes) if j != i)) if len(codes) > 1 else set()
+            for i in range(len(codes))]
+
+
+def resolve(doc: Doc, mention: PlaceMention, gaz: Gazetteer, country: str | None,
+            context: set[str] = frozenset()) -> Place:
     """The contract's Place for one mention."""
     words, province_words = qualifier(doc, mention)
-    entry = _pick(mention.candidates, country, province_words, gaz)
+    entry = _pick(mention.candidates, country, province_words, set(context), fold(doc[mention.start:mention.end].text))
     precision = entry.precision
     if words and precision in ("town", "admin1") and not words.endswith(("province", "governorate", "state")):
         precision = "area"  # the countryside around a town or within a province

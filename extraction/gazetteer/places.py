@@ -32,6 +32,8 @@ _COMMON_WORDS = frozenset(
     july august september october november december today yesterday tonight morning evening night
     said says sources source report reports news media local national international regime observatory
     human rights military security attack attacks killed however while although
+    colonia let one day mayo abu geo bat best bar van van of de la las los el al san santa
+    independence liberty victory progress unity peace hope union central capital police
     """.split()
 )
 
@@ -171,8 +173,9 @@ def _add_cities(gaz: Gazetteer, admin1: dict, min_population: int) -> None:
         )
         gaz.add(city["name"], entry)
         for alias in city["alternatenames"]:
-            # Latin-script alternate names only: reports arrive in English.
-            if alias.isascii() and len(alias) > 2 and alias[0].isupper():
+            # Latin-script alternate names only (reports arrive in English), and no codes or
+            # short forms: "GNA", "One", "Let" are words in English prose, not towns.
+            if alias.isascii() and len(alias) > 3 and alias[0].isupper() and not alias.isupper():
                 gaz.add(alias, entry)
 
 
