@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install broker-fetch clean
+.PHONY: demo test install broker-fetch clean bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ demo: $(STAMP) broker-fetch
 test: $(STAMP) broker-fetch
 	$(BIN)/watchfloor rules check
 	$(BIN)/python -m pytest -q
+
+# Benchmarks (bench/, issue 7): all five, or some with BENCH="extraction matching".
+bench: $(STAMP) broker-fetch
+	$(BIN)/python -m bench $(BENCH)
 
 clean:
 	rm -rf $(VENV) var outbox

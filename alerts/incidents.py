@@ -90,6 +90,7 @@ class IncidentState(_Model):
     root_place: str = ""  # place label of the first alert (its email subject stays the thread's)
     facts: Facts = Facts()
     refs: dict[str, str] = {}
+    pending: dict[str, int] = {}  # receiver -> deliveries waiting in the retry queue
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict (datetimes as ISO 8601 strings, tuples as lists)."""

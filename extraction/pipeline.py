@@ -40,6 +40,7 @@ class PipelineConfig:
     place_overlays: tuple[str, ...] = ()
     actor_files: tuple[str, ...] = ()
     batch_size: int = 16
+    classifier: str | None = None  # a directory written by `watchfloor train` (extraction/classifier)
 
 
 def build_nlp(config: PipelineConfig = PipelineConfig()) -> Language:
@@ -80,15 +81,21 @@ def build_nlp(config: PipelineConfig = PipelineConfig()) -> Language:
 class Extractor:
     """Reports in, events out."""
 
-    def __init__(self, nlp: Language, gazetteer: Gazetteer, batch_size: int = 16):
+    def __init__(self, nlp: Language, gazetteer: Gazetteer, batch_size: int = 16, classifier=None):
         self.nlp = nlp
         self.gazetteer = gazetteer
         self.batch_size = batch_size
+        self.classifier = classifier  # the `classify` hook of events_from_doc, or None (rules only)
 
     @classmethod
     def from_config(cls, config: PipelineConfig = PipelineConfig()) -> "Extractor":
         nlp = build_nlp(config)
-        return cls(nlp, load_gazetteer(config.min_population, config.place_overlays), config.batch_size)
+        classifier = None
+        if config.classifier:
+            from .classifier.model import TextClassifier
+
+            classifier = TextClassifier.load(config.classifier)
+        return cls(nlp, load_gazetteer(config.min_population, config.place_overlays), config.batch_size, classifier)
 
     def extract(self, report: Report) -> list[Event]:
         return self.extract_many([report])[0]
@@ -97,4 +104,4 @@ class Extractor:
         """Events per report, in the order given (nlp.pipe batches the parsing)."""
         reports = list(reports)
         docs = self.nlp.pipe((r.text for r in reports), batch_size=self.batch_size)
-        return [events_from_doc(doc, report, self.gazetteer) for doc, report in zip(docs, reports)]
+        return [events_from_doc(doc, report, self.gazetteer, self.classifier) for doc, report in zip(docs, reports)]

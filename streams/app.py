@@ -11,7 +11,9 @@ from dataclasses import dataclass
 import faust
 
 from .agents import deliver, extract, match
-from .runtime import Runtime
+from .logs import faust_logging_config
+from .reload import RuleReloader
+from .runtime import Runtime, load_ruleset
 from .settings import Settings
 
 
@@ -24,9 +26,12 @@ class Topics:
     events_dlq: faust.TopicT
     alerts_dlq: faust.TopicT
     deliveries_dlq: faust.TopicT
+    deliveries_retry: faust.TopicT
 
 
-def create_app(settings: Settings) -> faust.App:
+def create_app(settings: Settings, prebuilt: Runtime | None = None) -> faust.App:
+    """The app; `prebuilt` is the worker's runtime (model, rules, channels), built before
+    faust starts so that bad rules or a missing model stop the worker with a clear error."""
     app = faust.App(
         settings.app_id,
         broker=f"kafka://{settings.kafka_bootstrap}",
@@ -37,9 +42,12 @@ def create_app(settings: Settings) -> faust.App:
         topic_partitions=settings.partitions,
         topic_replication_factor=1,
         consumer_auto_offset_reset="earliest",
+        broker_session_timeout=settings.session_timeout_seconds,
+        broker_heartbeat_interval=min(3.0, settings.session_timeout_seconds / 3),
         web_enabled=settings.web_port is not None,
         web_port=settings.web_port or 6066,
-        web_bind="127.0.0.1",
+        web_bind=settings.web_bind,
+        logging_config=faust_logging_config(settings.log_format),
     )
 
     def topic(name: str) -> faust.TopicT:
@@ -53,8 +61,9 @@ def create_app(settings: Settings) -> faust.App:
         events_dlq=topic(settings.dlq(settings.events_topic)),
         alerts_dlq=topic(settings.dlq(settings.alerts_topic)),
         deliveries_dlq=topic(settings.deliveries_dlq_topic),
+        deliveries_retry=topic(settings.deliveries_retry_topic),
     )
-    runtime_holder: dict[str, Runtime] = {}
+    runtime_holder: dict[str, Runtime] = {"rt": prebuilt} if prebuilt else {}
 
     def runtime() -> Runtime:
         # Built lazily in the worker, so importing the app (faust's CLI, tests) loads no model.
@@ -67,15 +76,32 @@ def create_app(settings: Settings) -> faust.App:
     async def _load_runtime() -> None:
         runtime()
 
+    reloader: list[RuleReloader] = []
+
+    @app.timer(interval=settings.rules_reload_seconds)
+    async def _reload_rules() -> None:
+        # Live reload: a valid change is swapped in whole, an invalid one keeps the last good set.
+        rt = runtime()
+        if not reloader:
+            reloader.append(RuleReloader(
+                list(settings.rules_dirs), lambda: load_ruleset(settings),
+                lambda ruleset: setattr(rt, "ruleset", ruleset), rt.ruleset.version,
+            ))
+        reloader[0].check()
+
     extract.register(app, topics, runtime)
     match.register(app, topics, runtime)
     deliver.register(app, topics, runtime)
+    if settings.web_port is not None:
+        from .web import WebState, register as register_web
+
+        register_web(app, topics, runtime, WebState(settings, lambda: "rt" in runtime_holder))
     return app
 
 
 def run_worker(settings: Settings, loglevel: str = "info") -> None:
     """Run the worker in this process until SIGTERM/SIGINT."""
     (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)
-    app = create_app(settings)
+    app = create_app(settings, Runtime.build(settings))
     worker = faust.Worker(app, loglevel=loglevel, quiet=True)
     worker.execute_from_commandline()

@@ -20,6 +20,9 @@ def ensure_topics(settings: Settings) -> None:
     try:
         existing = set(admin.list_topics())
         missing = {name: {"num_partitions": settings.partitions} for name in settings.all_topics() if name not in existing}
+        if settings.silences_topic in missing:
+            # Silences are few, read whole by every worker, and only the latest per id counts.
+            missing[settings.silences_topic] = {"num_partitions": 1, "configs": {"cleanup.policy": "compact"}}
         if missing:
             try:
                 admin.create_topics(missing, wait_for_metadata=True)

@@ -71,12 +71,14 @@ class Runtime:
     def build(cls, settings: Settings) -> "Runtime":
         ruleset = load_ruleset(settings)
         for diagnostic in ruleset.diagnostics:
-            log.warning("rules: %s", diagnostic)
+            (log.error if diagnostic.severity == "error" else log.warning)("rules: %s", diagnostic)
         if ruleset.errors:
-            raise SystemExit(f"rules have {len(ruleset.errors)} error(s); run `watchfloor rules check`")
+            raise SystemExit(f"watchfloor worker: the rules have {len(ruleset.errors)} error(s) (above); "
+                             "fix them or run `watchfloor rules check`")
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         extractor = Extractor.from_config(
             PipelineConfig(model=settings.spacy_model, min_population=settings.gazetteer_min_population,
-                           batch_size=settings.batch_size)
+                           batch_size=settings.batch_size,
+                           classifier=str(settings.classifier) if settings.classifier else None)
         )
         return cls(settings, extractor, ruleset, build_channels(settings), SqliteLedger(settings.data_dir / "ledger.sqlite"))

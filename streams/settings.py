@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -36,16 +36,27 @@ class Settings(BaseSettings):
     events_topic: str = "watchfloor.events"
     alerts_topic: str = "watchfloor.alerts"
     dlq_suffix: str = ".dlq"
+    # A worker that dies (kill -9, lost host) holds its partitions until this runs out.
+    session_timeout_seconds: float = Field(10.0, gt=0)
     deliveries_dlq_topic: str = "watchfloor.deliveries.dlq"
+    deliveries_retry_topic: str = "watchfloor.deliveries.retry"
+    silences_topic: str = "watchfloor.silences"  # compacted; every worker reads all of it
 
     # Extraction
     spacy_model: str = "en_core_web_sm"
     gazetteer_min_population: int = 5000
     batch_size: int = Field(16, ge=1)
     batch_window_seconds: float = Field(0.2, gt=0)
+    classifier: Path | None = None  # a directory written by `watchfloor train` (WATCHFLOOR_CLASSIFIER)
 
     # Rules and receivers
     rules_dirs: Annotated[list[Path], NoDecode] = Field(default_factory=list)  # os.pathsep-separated
+    rules_reload_seconds: float = Field(2.0, gt=0)  # how often workers look for rule changes
+
+    # Delivery: brief attempts in line, then the retry queue until a receiver is back
+    delivery_inline_attempts: int = Field(3, ge=1)
+    delivery_retry_cap_seconds: float = Field(60.0, gt=0)
+    delivery_max_age_seconds: float = Field(24 * 3600.0, gt=0)  # then the deliveries DLQ
 
     # Local state: the delivery ledger; rendered messages when no receiver is configured
     data_dir: Path = Path("var")
@@ -68,10 +79,24 @@ class Settings(BaseSettings):
 
     # Worker web server (faust's); off unless a port is chosen
     web_port: int | None = None
+    web_bind: str = "127.0.0.1"  # 0.0.0.0 in a container, so /metrics can be scraped
+    http_max_body_bytes: int = Field(1_048_576, ge=1)  # POST /reports bodies above this get 413
+
+    # RSS/Atom feeds polled by `watchfloor ingest --once` / `--interval` (comma-separated or JSON list)
+    feeds: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    feed_interval_seconds: float = Field(300.0, gt=0)
+
+    # Logging: "json" writes one JSON object per line (streams/logs.py)
+    log_format: Literal["text", "json"] = "text"
 
     @field_validator("email_to", mode="before")
     @classmethod
     def _emails(cls, value: Any) -> Any:
+        return _split(value, ",")
+
+    @field_validator("feeds", mode="before")
+    @classmethod
+    def _feeds(cls, value: Any) -> Any:
         return _split(value, ",")
 
     @field_validator("rules_dirs", mode="before")
@@ -84,8 +109,49 @@ class Settings(BaseSettings):
 
     def all_topics(self) -> list[str]:
         stages = [self.reports_topic, self.events_topic, self.alerts_topic]
-        return [*stages, *(self.dlq(t) for t in stages), self.deliveries_dlq_topic]
+        return [*stages, *(self.dlq(t) for t in stages), self.deliveries_dlq_topic, self.deliveries_retry_topic,
+                self.silences_topic]
 
     def redacted(self) -> dict:
-        """The effective configuration with every secret replaced by '**********'."""
-        return self.model_dump(mode="json")
+        """The effective configuration with every secret replaced by '**********'.
+
+        Not only SecretStr fields: any field whose name says secret, and passwords or tokens
+        written into URLs (`https://user:pw@host`, `?token=...`) anywhere in a value.
+        """
+        import re
+        from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+        mask = "**********"
+        secret_name = re.compile(r"pass(word|wd)?$|password|secret|token|api_?key|credential|signature|^sig$|^key$|^auth", re.I)
+
+        def url(text: str) -> str:
+            bare = re.match(r"([^/@\s:]+):[^/@\s]+@(.*)", text)  # "user:pw@host:port" without a scheme
+            if bare:
+                return f"{bare.group(1)}:{mask}@{bare.group(2)}"
+            try:
+                parts = urlsplit(text)
+            except ValueError:
+                return text
+            netloc, query = parts.netloc, parts.query
+            if "@" in netloc:
+                userinfo, _, host = netloc.rpartition("@")
+                user, colon, _ = userinfo.partition(":")
+                netloc = f"{user}:{mask}@{host}" if colon else f"{mask}@{host}"
+            if query:
+                pairs = parse_qsl(query, keep_blank_values=True)
+                query = urlencode([(k, mask if secret_name.search(k) else v) for k, v in pairs], safe="*")
+            return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+        def clean(name: str, value: Any) -> Any:
+            if value is None:
+                return None  # "not set" says nothing about a secret
+            if secret_name.search(name):
+                return mask
+            if isinstance(value, (list, tuple)):
+                return [clean(name, item) for item in value]
+            if isinstance(value, str) and ("@" in value or "?" in value):
+                return url(value)
+            return value
+
+        return {name: mask if isinstance(getattr(self, name), SecretStr) else clean(name, value)
+                for name, value in self.model_dump(mode="json").items()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Span
@@ -81,7 +82,8 @@ def _people(doc: Doc, sent: Span) -> list[PersonMention]:
 
 def _places(doc: Doc, sent: Span, gaz: Gazetteer, country: str | None):
     mentions = [m for m in doc._.wf_places if sent.start <= m.start < sent.end]
-    return [(m, resolve(doc, m, gaz, country, ctx)) for m, ctx in zip(mentions, context_codes(mentions))]
+    found = [(m, resolve(doc, m, gaz, country, ctx)) for m, ctx in zip(mentions, context_codes(mentions))]
+    return [(m, p) for m, p in found if p is not None]  # None: no reading worth taking (location.py)
 
 
 def _location(places, trigger: Span, frame: Frame, doc: Doc) -> tuple[Place | None, Place | None]:
@@ -282,8 +284,14 @@ def _merge(previous: Draft, current: Draft) -> Draft:
     return replace(previous, frame=frame, values=values, event=event)
 
 
-def events_from_doc(doc: Doc, report: Report, gaz: Gazetteer) -> list[Event]:
-    """All events in one report, merged where sentences describe the same incident."""
+def events_from_doc(doc: Doc, report: Report, gaz: Gazetteer,
+                    classify: Callable[[str, Frame | None, str | None], Frame | None] | None = None) -> list[Event]:
+    """All events in one report, merged where sentences describe the same incident.
+
+    `classify` (optional): (an event's text, the rules' frame or None for a report without events,
+    the whole report when the text is only part of it) -> the frame to use instead, or None to
+    keep the rules' decision; see extraction/classifier.
+    """
     country = focus_country(doc)
     resolved = resolve_anaphora(doc)
     title_end = len(report.title) if report.title and report.text.startswith(report.title) else 0
@@ -312,4 +320,8 @@ def events_from_doc(doc: Doc, report: Report, gaz: Gazetteer) -> list[Event]:
         if event.evidence.start < title_end and event.event_type in body_types:
             continue  # the headline summarises an event the body tells in full
         events.append(event.model_copy(update={"confidence": _confidence(event)}))
+    if classify is not None:  # a trained classifier beside the rules: extraction/classifier/apply.py
+        from extraction.classifier.apply import classified
+
+        events = classified(doc, report, gaz, events, classify)
     return events

@@ -104,3 +104,56 @@ def _protest_frame(values: dict[str, set[str]]) -> Frame:
     if harms & {"arrested"} or "ATTACK" in values:
         return Frame("PROTEST", ("demo",), "Protests", "Protest with intervention")
     return Frame("PROTEST", ("demo",), "Protests", "Peaceful protest")
+
+
+# --- the frame of an ACLED sub-event type (for a classifier that predicts only the type) ------
+
+_STRATEGIC = "Strategic developments"
+# Sub-event types the trigger rules never choose, with the PLOVER type and mode of the crosswalk
+# (../shared/eval/crosswalk_case2021_acled_plover_cameo.csv). "Agreement" is here as well: the
+# rules choose it only for surrenders (RETREAT/surrender), too narrow for agreements in general.
+_UNRULED_FRAMES = (
+    Frame("AGREE", (), _STRATEGIC, "Agreement"),
+    Frame("COERCE", ("seize",), _STRATEGIC, "Disrupted weapons use"),
+    Frame("MOBILIZE", ("troops",), _STRATEGIC, "Headquarters or base established"),
+    Frame("ASSAULT", ("destroy",), _STRATEGIC, "Looting/property destruction"),
+    Frame("RETREAT", ("withdraw",), _STRATEGIC, "Non-violent transfer of territory"),
+    Frame("OTHER", (), _STRATEGIC, "Other"),
+)
+
+
+def _plain_frames() -> dict[str, Frame]:
+    """Each sub-event type's frame as `choose_frame` gives it for the plainest trigger set."""
+    cases: list[tuple[str, dict[str, set[str]], bool]] = [
+        ("WEAPON", {"WEAPON": {weapon}}, False) for weapon in WEAPON_ORDER]
+    cases += [
+        ("SEXUAL", {"SEXUAL": {"rape"}}, False),
+        ("CLASH", {"CLASH": {"clash"}}, False),
+        ("HARM", {"HARM": {"killed"}}, False),
+        ("HARM", {"HARM": {"abducted"}}, False),
+        ("HARM", {"HARM": {"arrested"}}, False),
+        ("TERRITORY", {"TERRITORY": {"taken"}}, True),
+        ("TERRITORY", {"TERRITORY": {"taken"}}, False),
+        ("MOVE", {"MOVE": {"deploy"}}, False),
+        ("PROTEST", {"PROTEST": {"protest"}}, False),
+        ("PROTEST", {"PROTEST": {"protest"}, "HARM": {"arrested"}}, False),
+        ("PROTEST", {"PROTEST": {"protest"}, "HARM": {"injured"}}, False),
+        ("RIOT", {"RIOT": {"riot"}}, False),
+        ("RIOT", {"RIOT": {"riot"}, "HARM": {"injured"}}, False),
+    ]
+    frames: dict[str, Frame] = {}
+    for family, values, state in cases:
+        frame = choose_frame(family, values, actor_is_state=state, military_victims=False, assassination=False)
+        if frame is not None:
+            frames.setdefault(frame.acled_sub_event_type, frame)
+    frames.update({f.acled_sub_event_type: f for f in _UNRULED_FRAMES})
+    return frames
+
+
+SUB_EVENT_FRAMES: dict[str, Frame] = _plain_frames()
+
+
+def frame_for_sub_event(sub_event_type: str) -> Frame | None:
+    """The Frame (PLOVER type and modes, ACLED event type) of an ACLED sub-event type name;
+    None for a name that is not one of ACLED's 25 sub-event types."""
+    return SUB_EVENT_FRAMES.get(sub_event_type)

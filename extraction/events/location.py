@@ -1,8 +1,18 @@
-"""Where: pick a gazetteer candidate for each place mention and read its qualifier."""
+"""Where: pick a gazetteer candidate for each place mention and read its qualifier.
+
+Readings are chosen a sentence at a time. Names written as an address chain, "Salamanca,
+Guanajuato", "Muaja (Ancuabe, Cabo Delgado)", "Nong Chik district of Pattani, Thailand", are
+read together: each name takes the reading that agrees best with the others (the Salamanca in
+Guanajuato), and a town the gazetteer does not have in the province the chain names ("Vodyane,
+Donetsk" when it only knows a Vodyane in Lviv) is placed in that province rather than in the
+wrong one. Names outside chains prefer readings in the provinces the report names elsewhere and
+in its focus country.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
@@ -20,15 +30,366 @@ _PROVINCE_AFTER = {"province", "governorate", "state", "region", "countryside", 
 _PROVINCE_BEFORE = {"province", "governorate", "countryside", "outskirts", "state", "rural"}
 _PRECISION_RANK = {"point": 0, "town": 1, "area": 2, "admin1": 3, "region": 4, "country": 5}
 
+# "Kunduz province", "Donetsk oblast": the name is read as the province.
+_PROVINCE_WORDS = {"province", "provinces", "governorate", "governorates", "state", "oblast", "region",
+                   "prefecture", "department", "departement", "wilaya", "voblast", "krai", "kray", "emirate"}
+# "Qaysar district", "Donga LGA": the name is read as the district (else the province).
+_DISTRICT_WORDS = {"district", "districts", "county", "municipality", "municipalities", "lga", "raion", "rayon",
+                   "sub-county", "subcounty", "township", "tehsil", "commune", "municipio", "parish", "division",
+                   "sub-district", "subdistrict", "upazila", "okrug", "canton"}
+# What may stand between two names of one address chain besides those words.
+_CHAIN_GLUE = {",", "(", "of", "the", "city", "town", "village", "villages", "area", "areas", "center", "centre",
+               "-", "–"}
+_ACTOR_NOUNS = {"forces", "force", "army", "armies", "military", "militaries", "troops", "government", "governments",
+                "police", "president", "minister", "ministry", "navy", "authorities", "embassy", "parliament",
+                "soldiers", "people", "citizens", "nationals", "residents", "leaders", "king", "regime", "party",
+                "members", "ambassador", "consulate", "coalition", "prime"}
+_SETTLEMENT_WORDS = {"city", "town", "village", "district", "province", "governorate", "state", "region"}
+_PLURAL_DIVISIONS = {"provinces", "governorates", "states", "districts", "regions", "oblasts", "departments"}
+_CHAIN_GAP = 6  # tokens at most between two names of a chain
+# Lower-case words inside names: "Tala wa Bafrak", "Nawa-e Barakzayi", "Sao Sebastiao da Boa Vista".
+_NAME_JOINERS = {"wa", "e", "-e", "ye", "-ye", "i", "-i", "de", "del", "la", "el", "al", "da", "do", "dos", "das",
+                 "di", "du", "y", "-", "–", "the", "of"}
+_PREFERENCE = {  # precision order by what the text says a name is
+    "province": ("admin1", "area", "town", "region", "country"),
+    "district": ("area", "admin1", "town", "region", "country"),
+    "container": ("admin1", "area", "country", "town", "region"),
+    "place": ("town", "area", "admin1", "region", "country"),
+}
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """The reading chosen for one mention; `anchor` is set for a town placed in the province
+    its address chain names because the gazetteer has no such town there."""
+
+    entry: PlaceEntry
+    anchor: PlaceEntry | None = None
+    redundant: bool = False  # a country the names after it place more precisely: "Yemen (Hays, Al Hudaydah)"
+
+
+def _role(doc: Doc, mention: PlaceMention) -> str:
+    """What the words around a name say it is: "province", "district", "container" (it follows
+    another name after a comma or bracket: "Leon, Guanajuato") or a plain "place"."""
+    after = doc[mention.end].lower_ if mention.end < len(doc) else ""
+    if after in _PROVINCE_WORDS:
+        return "province"
+    if after in _DISTRICT_WORDS:
+        return "district"
+    i = mention.start
+    if i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in _PROVINCE_WORDS:
+        return "province"  # "the province of Kunduz"
+    if i >= 2 and doc[i - 1].text in (",", "(") and (doc[i - 2].text[:1].isupper() or doc[i - 2].lower_ in _DISTRICT_WORDS):
+        return "container"
+    return "place"
+
+
+def _linked(doc: Doc, left: PlaceMention, right: PlaceMention) -> bool:
+    """True when the two names are one address chain: between them only commas, an opening
+    bracket, words such as "district", "of", "city", and the rest of a name the gazetteer knows
+    only in part ("Kash Rod district, Nimruz", "Tala wa Bafrak district, Baghlan"), with at least
+    one comma, bracket or division word. A closing bracket, "and" or any other word ends it."""
+    between = doc[left.end:right.start]
+    if not 0 < len(between) <= _CHAIN_GAP:
+        return False  # two names side by side are one name the gazetteer does not know whole
+    separated = False
+    for t in between:
+        if t.lower_ in _CHAIN_GLUE or t.lower_ in _DISTRICT_WORDS or t.lower_ in _PROVINCE_WORDS:
+            separated = separated or t.lower_ not in _NAME_JOINERS
+        elif t.text == ")" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in _DISTRICT_WORDS | _PROVINCE_WORDS:
+            continue  # "Nad Ali (Marja) district, Helmand": a bracketed other name of the district
+        elif not (t.is_space or t.lower_ in _NAME_JOINERS or (t.text[:1].isupper() and t.is_alpha)):
+            return False
+    if not separated and any(t.lower_ == "of" for t in between):
+        separated = _role(doc, right) in ("province", "district")  # "Saidan of Nahri Saraj district"
+    return separated
+
+
+def _chains(doc: Doc, mentions: list[PlaceMention]) -> list[list[int]]:
+    """Indices of the mentions grouped into address chains (a lone name is a chain of one)."""
+    chains: list[list[int]] = []
+    for i, mention in enumerate(mentions):
+        if chains and _linked(doc, mentions[chains[-1][-1]], mention):
+            chains[-1].append(i)
+        else:
+            chains.append([i])
+    return chains
+
+
+def _same_province(a: PlaceEntry, b: PlaceEntry) -> bool:
+    if a.country_code != b.country_code:
+        return False
+    if a.admin1_code or b.admin1_code:
+        return a.admin1_code == b.admin1_code
+    return a.admin1_name is not None and a.admin1_name == b.admin1_name
+
+
+def _relation(a: PlaceEntry, b: PlaceEntry) -> int:
+    """2 for the same province, 1 for the same country, 0 else."""
+    if a.country_code != b.country_code:
+        return 0
+    return 2 if _same_province(a, b) else 1
+
+
+def _exact_country(entry: PlaceEntry, text_key: str) -> bool:
+    return entry.precision == "country" and fold(entry.name) == text_key
+
+
+def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province: bool,
+          context: set[str], text_key: str, *, role: str | None = None, chain: list[tuple[PlaceEntry, ...]] = (),
+          named: frozenset[str] = frozenset()) -> PlaceEntry:
+    """The most plausible reading of a mention.
+
+    In order: the overlay; a country's own name; agreement with the other names of its address
+    chain (same province counts twice, same country once); with the provinces and countries
+    the other places of the sentence can be (`context`: "Salamanca ... Guanajuato"); with the
+    provinces the report names elsewhere (`named`); the focus country; the precision the words
+    around it call for; population.
+    """
+    role = role or ("province" if want_province else "place")
+    order = _PREFERENCE[role]
+
+    def score(entry: PlaceEntry):
+        agree = sum(max((_relation(entry, other) for other in others), default=0) for others in chain)
+        return (
+            entry.from_overlay,
+            _exact_country(entry, text_key) and role in ("place", "container"),
+            agree,
+            (entry.admin1_code in context) + (entry.country_code in context),
+            entry.admin1_code in named if entry.admin1_code else False,
+            entry.country_code == country,
+            -order.index(entry.precision) if entry.precision in order else -len(order),
+            entry.population,
+        )
+
+    return max(candidates, key=score)
+
+
+def context_codes(mentions: list[PlaceMention]) -> list[set[str]]:
+    """For each mention, the province and country codes the *other* mentions could be."""
+    codes = [{c for e in m.candidates for c in (e.admin1_code, e.country_code) if c} for m in mentions]
+    return [set().union(*(c for j, c in enumerate(codes) if j != i)) if len(codes) > 1 else set()
+            for i in range(len(codes))]
+
+
+def _read_chain(doc: Doc, mentions: list[PlaceMention], chain: list[int], country: str | None,
+                contexts: list[set[str]], named: frozenset[str]) -> dict[int, _Reading]:
+    readings: dict[int, _Reading] = {}
+    for i in chain:
+        mention = mentions[i]
+        others = [mentions[j].candidates for j in chain if j != i]
+        role = _role(doc, mention)
+        if role == "place" and i != chain[0]:
+            role = "container"
+        if role in ("place", "container") and qualifier(doc, mention)[1]:
+            role = "province"  # "the countryside of Aleppo", "rural Damascus"
+        text_key = fold(doc[mention.start:mention.end].text)
+        entry = _pick(mention.candidates, country, role == "province", contexts[i], text_key,
+                      role=role, chain=others, named=named)
+        readings[i] = _Reading(entry)
+    # A town with no reading in the province (or country) a later name of its chain is: an
+    # unknown village of that province, not the namesake elsewhere.
+    first = readings[chain[0]].entry
+    if first.precision == "country" and any(
+            readings[j].entry.country_code == first.country_code and readings[j].entry.precision != "country"
+            for j in chain[1:]):
+        readings[chain[0]] = _Reading(first, redundant=True)
+    last = mentions[chain[-1]]
+    plural = last.end < len(doc) and doc[last.end].lower_ in _PLURAL_DIVISIONS
+    listed = len(chain) > 2 or plural  # "Kabul, Ghor, Laghman", "Kandahar, Zabul provinces": a list
+    for n, i in enumerate(chain[:-1]):
+        entry = readings[i].entry
+        if entry.precision not in ("town", "area", "admin1"):
+            continue
+        for j in chain[n + 1:]:
+            anchor = readings[j].entry
+            if country is not None and anchor.country_code != country:
+                break  # "the Aley town of Ain": a namesake abroad ends no address in the report's country
+            if anchor.precision in ("admin1", "area") and (anchor.admin1_code or anchor.admin1_name):
+                sibling = listed and anchor.precision == "admin1" and any(
+                    c.precision == "admin1" and c.country_code == anchor.country_code for c in mentions[i].candidates)
+                if not sibling and not any(_same_province(c, anchor) for c in mentions[i].candidates):
+                    readings[i] = _Reading(entry, anchor)  # ("Kabul, Ghor, Laghman": a list of provinces)
+                break
+            if anchor.precision == "country":
+                if not any(c.country_code == anchor.country_code for c in mentions[i].candidates):
+                    readings[i] = _Reading(entry, anchor)
+                break
+    return readings
+
+
+def _sentences(doc: Doc) -> list[list[PlaceMention]]:
+    """The place mentions of each sentence that has any."""
+    groups: dict[int, list[PlaceMention]] = {}
+    for mention in doc._.wf_places:
+        groups.setdefault(doc[mention.start].sent.start, []).append(mention)
+    return list(groups.values())
+
+
+def _acronym(text: str) -> bool:
+    """"US", "UN", "NAF": capitals only, a few letters."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return 0 < len(letters) <= 5 and text.isupper()
+
+
+def _by_alias(entry: PlaceEntry, key: str) -> bool:
+    """A town matched through one of its alternate names only ("Molotov" for Perm, "Cola" for
+    Kola): former and foreign-language names that are often ordinary words in English."""
+    return entry.precision == "town" and not entry.from_overlay and fold(entry.name) != key
+
+
+def _known(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer | None = None) -> PlaceMention:
+    """The mention with the readings worth weighing.
+
+    - A name in capitals ("US", "AA") reads only as a place written that way (the overlay's "J&K").
+    - A town known abroad by an alternate name only counts when it is a city of a million.
+    - Small places known by their own name only (the gazetteer's `minor` villages) are a last
+      resort: read only for a name the gazetteer knows no other way, and only in the report's
+      focus country, else a word such as "Martyr" or "Serail" would be a village somewhere.
+    """
+    text = doc[mention.start:mention.end].text
+    key = fold(text)
+    kept = mention.candidates
+    words = key.split(" ")
+    if gaz is not None and len(words) > 1 and words[-1] in _SETTLEMENT_WORDS:
+        # "Hays city" is the name of a town in Kansas and the city of Hays in Yemen
+        kept = kept + tuple(c for c in gaz.by_name.get(" ".join(words[:-1]), ()) if c not in kept)
+    if _acronym(text):
+        kept = tuple(c for c in kept if c.from_overlay or c.name.isupper())
+    if country is not None:
+        kept = tuple(c for c in kept if c.country_code == country or not _by_alias(c, key) or c.population >= 1_000_000)
+    if any(c.minor for c in kept):
+        major = tuple(c for c in kept if not c.minor)
+        kept = major or tuple(c for c in kept if c.country_code == country)
+    return mention if kept == mention.candidates else PlaceMention(mention.start, mention.end, kept)
+
+
+def _weak(entry: PlaceEntry, country: str | None, key: str) -> bool:
+    """A reading too doubtful to stand against the provinces the report names: a village or
+    district name that is also a word ("Federal", "Villa", "Metro", "Portales" of "Colonia Los
+    Portales"), a small namesake elsewhere, a town by an alternate name ("Flores" for Timon).
+    Provinces and countries, large cities, and the overlay's places are taken at their word;
+    abroad only very large cities are."""
+    if entry.from_overlay or entry.precision == "country":
+        return False
+    if _by_alias(entry, key):
+        return entry.population < 1_000_000
+    if country is None or entry.country_code == country:
+        return entry.precision not in ("admin1",) and entry.population < 100_000
+    return entry.population < 500_000
+
+
+@dataclass
+class _DocReadings:
+    readings: dict[tuple[int, int], _Reading]
+    named: frozenset[str]
+
+
+def _analyse(doc: Doc, country: str | None, gaz: Gazetteer | None = None) -> _DocReadings:
+    """Readings of every mention of the report, in two passes: the first finds the provinces
+    the report names as such (the province or district readings of names in address chains and
+    of names followed by "province", "district" and the like); the second prefers them for the
+    other names, and a doubtful lone name that is in none of them is placed in the nearest one
+    named (an unknown neighbourhood of that province rather than a namesake elsewhere)."""
+    sentences = []
+    for mentions in _sentences(doc):
+        kept = [_known(doc, m, country, gaz) for m in mentions]
+        kept = [m for m in kept if m.candidates]
+        if kept:
+            sentences.append((kept, _chains(doc, kept)))
+    namings: list[tuple[int, PlaceEntry]] = []
+    for mentions, chains in sentences:
+        contexts = context_codes(mentions)
+        for chain in chains:
+            for i, reading in _read_chain(doc, mentions, chain, country, contexts, frozenset()).items():
+                role = _role(doc, mentions[i])
+                entry = reading.anchor or reading.entry
+                explicit = (len(chain) > 1 or role in ("province", "district") or (
+                    role == "container" and entry.precision == "admin1")) and country in (entry.country_code, None)
+                if explicit and entry.precision in ("admin1", "area") and (entry.admin1_code or entry.admin1_name):
+                    namings.append((mentions[i].start, entry))
+    named = frozenset(e.admin1_code for _, e in namings if e.admin1_code)
+    readings: dict[tuple[int, int], _Reading] = {}
+    for mentions, chains in sentences:
+        contexts = context_codes(mentions)
+        for chain in chains:
+            found = _read_chain(doc, mentions, chain, country, contexts, named)
+            if len(chain) == 1 and namings:
+                i = chain[0]
+                entry = found[i].entry
+                role = _role(doc, mentions[i])
+                in_named = any(_same_province(entry, e) for _, e in namings)
+                key = fold(doc[mentions[i].start:mentions[i].end].text)
+                if role in ("place", "container") and not in_named and _weak(entry, country, key):
+                    start = mentions[i].start
+                    before = [e for at, e in namings if at < start]
+                    anchor = before[-1] if before else min(namings, key=lambda n: n[0] - start)[1]
+                    found[i] = _Reading(entry, anchor)
+            for i, reading in found.items():
+                readings[(mentions[i].start, mentions[i].end)] = reading
+    return _DocReadings(readings, named)
+
+
+def named_provinces(doc: Doc, country: str | None) -> frozenset[str]:
+    """The provinces (ISO 3166-2) the report names as such."""
+    return _analyse(doc, country).named
+
+
+def _votes(doc: Doc, mentions: list[PlaceMention]) -> Counter[str]:
+    """One sentence's votes for the report's country (see focus_country)."""
+    votes: Counter[str] = Counter()
+    chains = _chains(doc, mentions)
+    chained = {i for chain in chains if len(chain) > 1 for i in chain}
+    outer = {chain[-1] for chain in chains if len(chain) > 1}
+    for n, mention in enumerate(mentions):
+        role = _role(doc, mention)
+        if n in outer and role == "place":
+            role = "container"
+        key = fold(doc[mention.start:mention.end].text)
+        exact = [c for c in mention.candidates if _exact_country(c, key)]
+        if exact and role in ("place", "container"):
+            votes[exact[0].country_code] += 3
+            continue
+        # What the words say it is: "Kabul" after a comma is the province, not the Kabul in Israel.
+        wanted = {"province": ("admin1",), "container": ("admin1",), "district": ("area", "admin1")}.get(role, ())
+        readings = [c for c in mention.candidates if c.precision in wanted] or list(mention.candidates)
+        if n not in chained and role == "place" and all(c.precision == "area" for c in readings):
+            continue  # a district name alone ("Elias" of "Bar Elias") is often a word or a person
+        countries = {c.country_code for c in readings}
+        if len(countries) == 1:
+            votes[countries.pop()] += (1 + any(c.from_overlay for c in readings) + (role != "place")
+                                       + (n in outer))
+    for chain in chains:
+        if len(chain) > 1:  # the country most names of an address chain can be in
+            counts = Counter(c for i in chain for c in {e.country_code for e in mentions[i].candidates})
+            ranked = counts.most_common(2)
+            if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
+                votes[ranked[0][0]] += 2
+    return votes
+
 
 def focus_country(doc: Doc) -> str | None:
-    """The country most unambiguous place mentions in the report belong to."""
-    votes: Counter[str] = Counter()
-    for mention in doc._.wf_places:
-        countries = {c.country_code for c in mention.candidates}
-        if len(countries) == 1:
-            votes[countries.pop()] += 2 if any(c.from_overlay for c in mention.candidates) else 1
-    return votes.most_common(1)[0][0] if votes else None
+    """The country the report is about, by votes: a country named as such; a name that can be in
+    one country only (more if the overlay has it, if the words around it say it is a province or
+    district, and if it ends an address chain; a district name alone does not vote); the country
+    most names of an address chain agree on. Towns known by an alternate name and small places
+    known by their own name only do not vote, unless the report names no other place."""
+    sentences = _sentences(doc)
+    only_minor = all(c.minor for mentions in sentences for m in mentions for c in m.candidates)
+    for minor in (False, True) if only_minor else (False,):
+        votes: Counter[str] = Counter()
+        for mentions in sentences:
+            if minor:  # names known only as small places
+                mentions = [m for m in mentions if all(c.minor for c in m.candidates)]
+            else:
+                mentions = [PlaceMention(m.start, m.end, tuple(
+                    c for c in _known(doc, m, None).candidates
+                    if not c.minor and not _by_alias(c, fold(doc[m.start:m.end].text)))) for m in mentions]
+                mentions = [m for m in mentions if m.candidates]
+            votes.update(_votes(doc, mentions))
+        if votes:
+            return votes.most_common(1)[0][0]
+    return None
 
 
 def qualifier(doc: Doc, mention: PlaceMention) -> tuple[str | None, bool]:
@@ -50,46 +411,53 @@ def qualifier(doc: Doc, mention: PlaceMention) -> tuple[str | None, bool]:
     return None, False
 
 
-def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province: bool,
-          context: set[str], text_key: str) -> PlaceEntry:
-    """The most plausible reading of a mention.
-
-    `context` holds the province and country codes the other places of the sentence can be,
-    so "Salamanca, Guanajuato" picks the Salamanca in Guanajuato.
-    """
-
-    def score(entry: PlaceEntry):
-        exact_country = entry.precision == "country" and fold(entry.name) == text_key
-        return (
-            entry.from_overlay,
-            exact_country and not want_province,
-            (entry.admin1_code in context) + (entry.country_code in context),
-            entry.country_code == country,
-            want_province == (entry.precision == "admin1"),
-            entry.population,
-        )
-
-    return max(candidates, key=score)
+def _names_an_actor(doc: Doc, mention: PlaceMention) -> bool:
+    """True for the country of "the military forces of Azerbaijan", "the government of Yemen":
+    it says whose forces, not where."""
+    i = mention.start
+    while i > 0 and doc[i - 1].lower_ in ("the",):
+        i -= 1
+    return i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in _ACTOR_NOUNS
 
 
-def context_codes(mentions: list[PlaceMention]) -> list[set[str]]:
-    """For each mention, the province and country codes the *other* mentions could be."""
-    codes = [{c for e in m.candidates for c in (e.admin1_code, e.country_code) if c} for m in mentions]
-    return [set().union(*(c for j, c in enumerate(codes) if j != i)) if len(codes) > 1 else set()
-            for i in range(len(codes))]
+def _reading(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer | None = None) -> _Reading | None:
+    """The reading of a mention; the report's readings are computed once and kept on the Doc."""
+    cache = doc.user_data.setdefault("wf_location", {})
+    if country not in cache:
+        cache[country] = _analyse(doc, country, gaz)
+    return cache[country].readings.get((mention.start, mention.end))
 
 
 def resolve(doc: Doc, mention: PlaceMention, gaz: Gazetteer, country: str | None,
-            context: set[str] = frozenset()) -> Place:
-    """The contract's Place for one mention."""
-    words, province_words = qualifier(doc, mention)
-    entry = _pick(mention.candidates, country, province_words, set(context), fold(doc[mention.start:mention.end].text))
+            context: set[str] = frozenset()) -> Place | None:
+    """The contract's Place for one mention, or None when none of its readings is worth taking
+    (a small place abroad, see `_known`). `context` is kept for callers: the readings of the
+    report's mentions are computed together, see the module docstring."""
+    words, _ = qualifier(doc, mention)
+    reading = _reading(doc, mention, country, gaz)
+    if reading is None or reading.redundant or (reading.entry.precision == "country" and _names_an_actor(doc, mention)):
+        return None
+    text = doc[mention.start:mention.end].text
+    if reading.anchor is not None:
+        anchor = reading.anchor
+        province = gaz.province(anchor.admin1_code)
+        return Place(
+            text=text,
+            qualifier=words,
+            name=text,
+            admin1_name=anchor.admin1_name or (province.admin1_name if province else None),
+            admin1_code=anchor.admin1_code,
+            country=country_name(anchor.country_code),
+            country_code=iso3(anchor.country_code),
+            precision="area" if words else "town",
+        )
+    entry = reading.entry
     precision = entry.precision
     if words and precision in ("town", "admin1") and not words.endswith(("province", "governorate", "state")):
         precision = "area"  # the countryside around a town or within a province
     province = gaz.province(entry.admin1_code)
     return Place(
-        text=doc[mention.start:mention.end].text,
+        text=text,
         qualifier=words,
         name=entry.name,
         admin1_name=entry.admin1_name or (province.admin1_name if province else None),

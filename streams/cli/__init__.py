@@ -29,6 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Quick start: `make demo` (everything local), `make test`. Settings come from WATCHFLOOR_* variables.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser.add_argument("--log-format", choices=["text", "json"], default=None,
+                        help="log lines as text or one JSON object each (default: WATCHFLOOR_LOG_FORMAT, else text)")
     subs = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in _commands():
         module.add_parser(subs)
@@ -37,10 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    from ..logs import configure
+
+    log_format = args.log_format
+    if log_format is None:
+        try:
+            from ..settings import Settings
+
+            log_format = Settings().log_format
+        except Exception:  # noqa: BLE001 - a bad setting is reported by the command that needs it
+            log_format = "text"
+    configure(log_format, logging.DEBUG if args.verbose else logging.INFO)
     # kafka-python logs every connection at INFO: keep the terminal for what users need.
     logging.getLogger("kafka").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
     try:

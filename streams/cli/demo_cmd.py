@@ -98,6 +98,8 @@ def run(args) -> int:
         "WATCHFLOOR_EVENTS_TOPIC": f"demo-{run_id}.events",
         "WATCHFLOOR_ALERTS_TOPIC": f"demo-{run_id}.alerts",
         "WATCHFLOOR_DELIVERIES_DLQ_TOPIC": f"demo-{run_id}.deliveries.dlq",
+        "WATCHFLOOR_DELIVERIES_RETRY_TOPIC": f"demo-{run_id}.deliveries.retry",
+        "WATCHFLOOR_SILENCES_TOPIC": f"demo-{run_id}.silences",
         "WATCHFLOOR_DATA_DIR": str(base / run_id),
     })
     os.environ.update(env)

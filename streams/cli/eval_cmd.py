@@ -50,6 +50,10 @@ def add_parser(subs) -> None:
                                "evaluation data: keep it out of the repository)")
         kind.add_argument("--batch-size", type=_positive, default=64, help="reports per batch (default 64)")
         kind.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
+        kind.add_argument("--classifier", metavar="DIR", default=None,
+                          help="a classifier written by `watchfloor train` (default: WATCHFLOOR_CLASSIFIER)")
+        kind.add_argument("--heldout", action="store_true",
+                          help="score only the rows the classifier held out from its training (with --classifier)")
         kind.set_defaults(run=run)
 
 
@@ -93,6 +97,7 @@ def run(args) -> int:
     if not path.is_file():
         print(f"watchfloor eval {args.dataset}: {path}: not a file", file=sys.stderr)
         return 2
+    from extraction.classifier.model import ClassifierError
     from extraction.evaluation import EvalDataError
     from extraction.pipeline import Extractor, PipelineConfig
 
@@ -115,9 +120,30 @@ def run(args) -> int:
         return 2
     settings = Settings()
     model = args.model or settings.spacy_model
+    classifier = args.classifier or settings.classifier
+    if args.heldout:  # the rows a trained classifier never saw (extraction/classifier/fit.py)
+        from extraction.classifier.fit import heldout_rows
+
+        if not classifier:
+            print(f"watchfloor eval {args.dataset}: --heldout needs --classifier DIR", file=sys.stderr)
+            return 2
+        try:
+            rows, note = heldout_rows(path, rows, classifier, (lambda r: r.text) if args.dataset == "acled" else (lambda r: r[1]))
+        except ClassifierError as exc:
+            print(f"watchfloor eval {args.dataset}: {exc}", file=sys.stderr)
+            return 2
+        print(note, file=sys.stderr)
+        if not rows:
+            print(f"watchfloor eval {args.dataset}: {path}: no held-out rows to evaluate", file=sys.stderr)
+            return 2
     started = time.perf_counter()
-    extractor = Extractor.from_config(PipelineConfig(model=model, min_population=settings.gazetteer_min_population,
-                                                     batch_size=args.batch_size))
+    try:
+        extractor = Extractor.from_config(PipelineConfig(model=model, min_population=settings.gazetteer_min_population,
+                                                         batch_size=args.batch_size,
+                                                         classifier=str(classifier) if classifier else None))
+    except ClassifierError as exc:  # --classifier is not a directory written by `watchfloor train`
+        print(f"watchfloor eval {args.dataset}: {exc}", file=sys.stderr)
+        return 2
     loaded = time.perf_counter()
     progress = Progress(not args.no_progress, f"eval {args.dataset}")
     progress.start(len(rows))
@@ -127,7 +153,8 @@ def run(args) -> int:
         progress.close()
     finished = time.perf_counter()
     result.update(file=str(path), model=model, seconds=round(finished - loaded, 2),
-                  load_seconds=round(loaded - started, 2))
+                  load_seconds=round(loaded - started, 2), classifier=str(classifier) if classifier else None,
+                  heldout=args.heldout)
     print(format_result(result))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

@@ -14,17 +14,26 @@ def add_parser(subs) -> None:
                  "watchfloor extract samples/000_59a2029cee1cc623.txt | jq .acled_sub_event_type")
     parser.add_argument("files", nargs="*", help="text files, .jsonl files, or - for standard input (default)")
     parser.add_argument("--model", default=None, help="spaCy model name or path (default: en_core_web_sm)")
+    parser.add_argument("--classifier", metavar="DIR", default=None,
+                        help="a classifier written by `watchfloor train` (default: WATCHFLOOR_CLASSIFIER)")
     parser.set_defaults(run=run)
 
 
 def run(args) -> int:
+    from extraction.classifier.model import ClassifierError
     from extraction.pipeline import Extractor, PipelineConfig
 
     from ..settings import Settings
 
     settings = Settings()
-    extractor = Extractor.from_config(PipelineConfig(model=args.model or settings.spacy_model,
-                                                     min_population=settings.gazetteer_min_population))
+    classifier = args.classifier or settings.classifier
+    try:
+        extractor = Extractor.from_config(PipelineConfig(model=args.model or settings.spacy_model,
+                                                         min_population=settings.gazetteer_min_population,
+                                                         classifier=str(classifier) if classifier else None))
+    except ClassifierError as exc:  # --classifier is not a directory written by `watchfloor train`
+        print(f"watchfloor extract: {exc}", file=sys.stderr)
+        return 2
     failed = 0
     for item in read_reports(args.files):
         if isinstance(item, ReportError):

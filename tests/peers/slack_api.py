@@ -151,6 +151,13 @@ class SlackApiServer:
         with self._cond:
             return [r for r in self.requests if api_method in (None, r.api_method)]
 
+    def delivered(self) -> list[dict[str, Any]]:
+        """Bodies of the chat.postMessage requests that were answered ok, in order."""
+        with self._cond:
+            pairs = list(zip(self.requests, self.answers))
+        return [r.body for r, a in pairs if r.api_method == "chat.postMessage"
+                and a.status == 200 and isinstance(a.body, dict) and a.body.get("ok")]
+
     def messages(self) -> list[dict[str, Any]]:
         """Bodies of every chat.postMessage received, in order."""
         return [r.body for r in self.calls("chat.postMessage")]

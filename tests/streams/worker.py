@@ -32,6 +32,8 @@ class Pipeline:
             "WATCHFLOOR_EVENTS_TOPIC": f"t-{self.run_id}.events",
             "WATCHFLOOR_ALERTS_TOPIC": f"t-{self.run_id}.alerts",
             "WATCHFLOOR_DELIVERIES_DLQ_TOPIC": f"t-{self.run_id}.deliveries.dlq",
+            "WATCHFLOOR_DELIVERIES_RETRY_TOPIC": f"t-{self.run_id}.deliveries.retry",
+            "WATCHFLOOR_SILENCES_TOPIC": f"t-{self.run_id}.silences",
             "WATCHFLOOR_DATA_DIR": str(self.root / "var"),
             "WATCHFLOOR_OUTBOX_DIR": str(self.root / "outbox"),
             "WATCHFLOOR_BATCH_WINDOW_SECONDS": "0.05",
@@ -55,10 +57,14 @@ class WorkerProcess:
 
     def start(self) -> "WorkerProcess":
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        # Its own working directory: `python -m` puts the cwd first on sys.path, and a test's
+        # `rules/` folder there must not shadow the `rules` package.
+        workdir = self.pipeline.root / "cwd"
+        workdir.mkdir(exist_ok=True)
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "streams.cli", "worker"], env=self.pipeline.env,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=self.pipeline.root,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=workdir,
             )
         return self
 

@@ -1,0 +1,1 @@
+"""watchfloor benchmarks (issue 7): `make bench` or `python -m bench [NAME...]`."""

@@ -1,0 +1,1 @@
+"""A trained text classifier for ACLED sub-event types (spaCy textcat), beside the rules."""
