@@ -26,6 +26,8 @@ at least one value.
 
 from __future__ import annotations
 
+import functools
+
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
@@ -83,9 +85,14 @@ def resolve_field(path: str, scope: Field = ROOT) -> Field | None:
     return field
 
 
+@functools.lru_cache(maxsize=4096)
+def _parts(path: str) -> tuple[str, ...]:
+    return tuple(path.split("."))
+
+
 def get_value(obj: Any, path: str) -> Any:
     """The value at a dotted path; for lists of objects, the list of their values."""
-    for part in path.split("."):
+    for part in _parts(path):
         if obj is None:
             return None
         if isinstance(obj, tuple):

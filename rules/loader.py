@@ -41,11 +41,14 @@ class RuleSet:
     def candidates(self, event_type: str) -> list[CompiledRule]:
         """Rules that can fire on an event of this type, in rule-set order (the index keeps
         matching cheap)."""
-        typed, untyped = self.by_type.get(event_type, []), self.by_type.get(None, [])
-        if not typed or not untyped:
-            return typed + untyped
-        order = {id(rule): i for i, rule in enumerate(self.rules)}
-        return sorted(typed + untyped, key=lambda rule: order[id(rule)])
+        cache = self.__dict__.setdefault("_candidates", {})
+        found = cache.get(event_type)
+        if found is None:
+            # Built once per event type (the rule set is immutable once loaded).
+            typed, untyped = self.by_type.get(event_type, []), self.by_type.get(None, [])
+            order = {id(rule): i for i, rule in enumerate(self.rules)}
+            found = cache[event_type] = sorted(typed + untyped, key=lambda rule: order[id(rule)])
+        return found
 
 
 def _files(paths: Iterable[Path]) -> list[Path]:

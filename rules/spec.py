@@ -8,6 +8,8 @@ dedup, notify, tests.
 
 from __future__ import annotations
 
+import functools
+
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -137,7 +139,7 @@ class CompiledRule:
     def id(self) -> str:
         return self.spec.id
 
-    @property
+    @functools.cached_property
     def stateful(self) -> bool:
         """True for window and new-term rules: whether they fire depends on earlier events."""
         return self.spec.window is not None or self.spec.new_term is not None

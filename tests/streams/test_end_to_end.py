@@ -14,7 +14,7 @@ from kafka import KafkaConsumer, KafkaProducer
 
 from streams.kafka_io import ensure_topics
 
-from .worker import Pipeline, WorkerProcess
+from .worker import Pipeline, WorkerProcess, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -22,14 +22,6 @@ SEED = Path(__file__).resolve().parents[2] / "samples" / "000_59a2029cee1cc623.t
 TOKEN = "xoxb-e2e-test-token"
 
 
-def _wait_until(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _read_all(bootstrap: str, topic: str, expect: int, timeout: float = 60.0) -> list[dict]:
@@ -74,7 +66,7 @@ def test_seed_report_becomes_slack_message_email_and_events(pipeline, slack_api,
         assert ingest.returncode == 0, ingest.stderr
 
         titles = ("Senior officer killed", "Group withdraws from province")
-        _wait_until(lambda: all(any(t in b["text"] for b in slack_api.messages()) for t in titles), 180, "both alerts")
+        wait_until(lambda: all(any(t in b["text"] for b in slack_api.messages()) for t in titles), 180, "both alerts")
         requests = slack_api.calls("chat.postMessage")
         mails = smtp_server.wait_for(len(requests), timeout=60)
         events = _read_all(settings.kafka_bootstrap, settings.events_topic, expect=3)

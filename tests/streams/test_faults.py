@@ -15,7 +15,7 @@ import pytest
 from extraction.report import Report, ReportSource
 from streams.kafka_io import ensure_topics, publish_reports
 
-from .worker import Pipeline, WorkerProcess
+from .worker import Pipeline, WorkerProcess, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -31,14 +31,6 @@ notify: [slack, email]
 """
 
 
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _alert_id(post: dict) -> str:
@@ -80,13 +72,13 @@ def test_receivers_down_for_a_while_get_everything_late_once_and_in_order(
     with WorkerProcess(pipe) as worker:
         with smtp_server.down():
             publish_reports(pipe.settings, [first])
-            _wait(lambda: "email:deferred" in worker.log(), 120, "the email delivery to be deferred")
+            wait_until(lambda: "email:deferred" in worker.log(), 120, "the email delivery to be deferred")
             publish_reports(pipe.settings, [second])
-            _wait(lambda: worker.log().count("email:deferred") >= 2, 60, "the update to queue behind it")
+            wait_until(lambda: worker.log().count("email:deferred") >= 2, 60, "the update to queue behind it")
             time.sleep(2)
             assert not smtp_server.received
         mails = smtp_server.wait_for(2, timeout=120)
-        _wait(lambda: len(slack_api.delivered()) >= 2, 120, "Slack to recover")
+        wait_until(lambda: len(slack_api.delivered()) >= 2, 120, "Slack to recover")
         time.sleep(3)  # anything else would be a double
         assert worker.process.poll() is None, worker.log()
 
@@ -111,10 +103,11 @@ def test_worker_killed_repeatedly_loses_and_doubles_nothing(kafka_bootstrap, tmp
             publish_reports(pipe.settings, reports[batch:batch + 40])
             if round_ < 3:
                 # Kill mid-stream, once some alerts went out, then start again at once.
-                _wait(lambda: len(slack_api.delivered()) > batch // 2, 180, "progress before the kill")
+                wait_until(lambda: len(slack_api.delivered()) > batch // 2, 300,
+                           lambda: f"progress before the kill; worker log tail:\n{worker.log()[-3000:]}")
                 worker.kill()
                 worker = WorkerProcess(pipe).start()
-        _wait(lambda: len({_alert_id(p) for p in slack_api.delivered()}) >= 200, 300, "all 200 alerts in Slack")
+        wait_until(lambda: len({_alert_id(p) for p in slack_api.delivered()}) >= 200, 300, "all 200 alerts in Slack")
         smtp_server.wait_for(200, timeout=120)
         time.sleep(5)  # a double would show up now
     finally:

@@ -11,7 +11,7 @@ import pytest
 from extraction.report import Report
 from streams.kafka_io import ensure_topics, publish_reports
 
-from .worker import Pipeline, WorkerProcess
+from .worker import Pipeline, WorkerProcess, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -37,13 +37,6 @@ notify: [pager]
 """
 
 
-def _wait(predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_invalid_change_keeps_last_good_rules_and_valid_change_is_swapped_in(kafka_bootstrap, tmp_path, slack_api):
@@ -65,21 +58,21 @@ def test_invalid_change_keeps_last_good_rules_and_valid_change_is_swapped_in(kaf
 
     with WorkerProcess(pipe) as worker:
         publish_reports(pipe.settings, [Report(id="r1", text=KILLING, published_at="2020-05-01")])
-        _wait(lambda: any("Senior officer killed" in t for t in titles()), 180, "the first alert")
+        wait_until(lambda: any("Senior officer killed" in t for t in titles()), 180, "the first alert")
 
         (rules_dir / "broken.yaml").write_text(BROKEN_RULE)
-        _wait(lambda: "change rejected" in worker.log(), 60, "the rejection in the log")
+        wait_until(lambda: "change rejected" in worker.log(), 60, "the rejection in the log")
         log = worker.log()
         assert "broken.yaml:3:1 R003" in log, log[-3000:]
         assert "broken.yaml:5:3 R004" in log and "broken.yaml:6:10 R005" in log
 
         # The last good set still runs: the next killing (another province) alerts as before.
         publish_reports(pipe.settings, [Report(id="r2", text=KILLING.replace("Maskanah", "Homs"), published_at="2020-05-01")])
-        _wait(lambda: sum("Senior officer killed" in t for t in titles()) == 2, 120, "an alert from the kept rules")
+        wait_until(lambda: sum("Senior officer killed" in t for t in titles()) == 2, 120, "an alert from the kept rules")
 
         (rules_dir / "broken.yaml").unlink()
         (rules_dir / "any-ied.yaml").write_text(NEW_RULE)
-        _wait(lambda: "swapped in rule set" in worker.log(), 60, "the swap in the log")
+        wait_until(lambda: "swapped in rule set" in worker.log(), 60, "the swap in the log")
         publish_reports(pipe.settings, [Report(id="r3", text=KILLING.replace("Maskanah", "Hama"), published_at="2020-05-01")])
-        _wait(lambda: any("Any IED explosion" in t for t in titles()), 120, "an alert from the new rule")
+        wait_until(lambda: any("Any IED explosion" in t for t in titles()), 120, "an alert from the new rule")
         assert worker.process.poll() is None

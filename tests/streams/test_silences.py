@@ -12,7 +12,7 @@ import pytest
 from extraction.report import Report
 from streams.kafka_io import ensure_topics, publish_reports
 
-from .worker import Pipeline, WorkerProcess
+from .worker import Pipeline, WorkerProcess, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -24,13 +24,6 @@ def _cli(pipe: Pipeline, *args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120, cwd=pipe.root)
 
 
-def _wait(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.25)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_silence_add_list_expire(kafka_bootstrap, tmp_path, slack_api):
@@ -58,8 +51,8 @@ def test_silence_add_list_expire(kafka_bootstrap, tmp_path, slack_api):
             Report(id="aleppo-1", text=KILLING.format(town="Maskanah"), published_at="2020-05-01"),
             Report(id="homs-1", text=KILLING.format(town="Homs"), published_at="2020-05-01"),
         ])
-        _wait(lambda: any("Homs" in t for t in senior_posts()), 180, "the Homs alert")
-        _wait(lambda: "SILENCED" in worker.log(), 60, "the suppression in the log")
+        wait_until(lambda: any("Homs" in t for t in senior_posts()), 180, "the Homs alert")
+        wait_until(lambda: "SILENCED" in worker.log(), 60, "the suppression in the log")
         assert not any("Aleppo" in t for t in senior_posts()), "the silenced alert went out"
         assert silence_id in worker.log()
 
@@ -68,6 +61,6 @@ def test_silence_add_list_expire(kafka_bootstrap, tmp_path, slack_api):
         time.sleep(3)  # the global table picks the change up
         publish_reports(pipe.settings, [Report(id="aleppo-2", text=KILLING.format(town="Maskanah") + " Two guards died too.",
                                                published_at="2020-05-02")])
-        _wait(lambda: any("Aleppo" in t for t in senior_posts()), 120, "the alert after expiry")
+        wait_until(lambda: any("Aleppo" in t for t in senior_posts()), 120, "the alert after expiry")
     assert _cli(pipe, "list").stdout.strip() == ""
     assert silence_id in _cli(pipe, "list", "--all").stdout

@@ -91,3 +91,18 @@ class WorkerProcess:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+def wait_until(predicate, timeout: float, what):
+    """Poll `predicate` until it returns something truthy (returned); AssertionError on timeout.
+
+    `what` says what was awaited; a callable is called only then (e.g. to add a log tail)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.25)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what() if callable(what) else what}")
