@@ -35,6 +35,7 @@ def create_app(settings: Settings, prebuilt: Runtime | None = None) -> faust.App
     app = faust.App(
         settings.app_id,
         broker=f"kafka://{settings.kafka_bootstrap}",
+        broker_credentials=settings.faust_credentials(),
         store="memory://",
         datadir=str(settings.data_dir / "faust"),
         key_serializer="raw",

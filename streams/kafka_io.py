@@ -16,7 +16,7 @@ from .settings import Settings
 
 def ensure_topics(settings: Settings) -> None:
     """Create every watchfloor topic that does not exist yet (waits for partition leaders)."""
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="watchfloor-admin")
+    admin = KafkaAdminClient(**settings.kafka_client_kwargs(), client_id="watchfloor-admin")
     try:
         existing = set(admin.list_topics())
         missing = {name: {"num_partitions": settings.partitions} for name in settings.all_topics() if name not in existing}
@@ -34,7 +34,7 @@ def ensure_topics(settings: Settings) -> None:
 
 def publish_reports(settings: Settings, reports: Iterable[Report]) -> int:
     """Send reports keyed by id; returns how many the broker acknowledged."""
-    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", linger_ms=5)
+    producer = KafkaProducer(**settings.kafka_client_kwargs(), acks="all", linger_ms=5)
     sent = 0
     try:
         futures = [
@@ -50,7 +50,7 @@ def publish_reports(settings: Settings, reports: Iterable[Report]) -> int:
 
 
 def publish_raw(settings: Settings, values: Iterable[bytes], topic: str | None = None) -> None:
-    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
+    producer = KafkaProducer(**settings.kafka_client_kwargs(), acks="all")
     try:
         for value in values:
             producer.send(topic or settings.reports_topic, value=value).get(timeout=30)
@@ -61,7 +61,7 @@ def publish_raw(settings: Settings, values: Iterable[bytes], topic: str | None =
 def read_topic(settings: Settings, topic: str, idle_seconds: float = 1.0, from_beginning: bool = True) -> Iterator[dict]:
     """Decoded JSON records of a topic until it stays idle for `idle_seconds`."""
     consumer = KafkaConsumer(
-        topic, bootstrap_servers=settings.kafka_bootstrap, group_id=None,
+        topic, **settings.kafka_client_kwargs(), group_id=None,
         auto_offset_reset="earliest" if from_beginning else "latest",
         consumer_timeout_ms=int(idle_seconds * 1000), enable_auto_commit=False,
     )
@@ -78,8 +78,8 @@ class LagProbe:
     def __init__(self, settings: Settings, group: str, topics: list[str]):
         self.group = group
         self.topics = topics
-        self.admin = KafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, client_id="watchfloor-lag")
-        self.consumer = KafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, group_id=None,
+        self.admin = KafkaAdminClient(**settings.kafka_client_kwargs(), client_id="watchfloor-lag")
+        self.consumer = KafkaConsumer(**settings.kafka_client_kwargs(), group_id=None,
                                       enable_auto_commit=False)
 
     def lag(self) -> int:

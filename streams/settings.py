@@ -36,6 +36,12 @@ class Settings(BaseSettings):
     events_topic: str = "watchfloor.events"
     alerts_topic: str = "watchfloor.alerts"
     dlq_suffix: str = ".dlq"
+    # Kafka security, passed to faust and to kafka-python alike
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] = "PLAIN"
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = None
     # A worker that dies (kill -9, lost host) holds its partitions until this runs out.
     session_timeout_seconds: float = Field(10.0, gt=0)
     deliveries_dlq_topic: str = "watchfloor.deliveries.dlq"
@@ -103,6 +109,34 @@ class Settings(BaseSettings):
     @classmethod
     def _dirs(cls, value: Any) -> Any:
         return _split(value, os.pathsep)
+
+    def kafka_client_kwargs(self) -> dict:
+        """Connection settings for kafka-python clients (producer, consumer, admin)."""
+        kwargs: dict = {"bootstrap_servers": self.kafka_bootstrap, "security_protocol": self.kafka_security_protocol}
+        if self.kafka_security_protocol.startswith("SASL"):
+            kwargs.update(sasl_mechanism=self.kafka_sasl_mechanism, sasl_plain_username=self.kafka_sasl_username,
+                          sasl_plain_password=self.kafka_sasl_password.get_secret_value() if self.kafka_sasl_password else None)
+        if self.kafka_ssl_cafile:
+            kwargs["ssl_cafile"] = str(self.kafka_ssl_cafile)
+        return kwargs
+
+    def faust_credentials(self):
+        """The same settings as faust `broker_credentials` (None for PLAINTEXT)."""
+        if self.kafka_security_protocol == "PLAINTEXT":
+            return None
+        import ssl
+
+        import faust
+
+        context = None
+        if self.kafka_security_protocol.endswith("SSL"):
+            context = ssl.create_default_context(cafile=str(self.kafka_ssl_cafile) if self.kafka_ssl_cafile else None)
+        if self.kafka_security_protocol.startswith("SASL"):
+            return faust.SASLCredentials(
+                username=self.kafka_sasl_username,
+                password=self.kafka_sasl_password.get_secret_value() if self.kafka_sasl_password else None,
+                mechanism=self.kafka_sasl_mechanism, ssl_context=context)
+        return faust.SSLCredentials(context)
 
     def dlq(self, topic: str) -> str:
         return f"{topic}{self.dlq_suffix}"

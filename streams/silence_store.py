@@ -16,8 +16,8 @@ log = logging.getLogger(__name__)
 
 
 class SilenceStore:
-    def __init__(self, bootstrap: str, topic: str):
-        self.bootstrap = bootstrap
+    def __init__(self, client_kwargs: dict, topic: str):
+        self.client_kwargs = client_kwargs
         self.topic = topic
         self._silences: dict[str, Silence] = {}
         self._lock = threading.Lock()
@@ -44,7 +44,7 @@ class SilenceStore:
 
         from kafka import TopicPartition
 
-        consumer = KafkaConsumer(bootstrap_servers=self.bootstrap, group_id=None,
+        consumer = KafkaConsumer(**self.client_kwargs, group_id=None,
                                  auto_offset_reset="earliest", enable_auto_commit=False)
         try:
             partitions = [TopicPartition(self.topic, p) for p in sorted(consumer.partitions_for_topic(self.topic) or {0})]

@@ -44,6 +44,7 @@ _ACTOR_NOUNS = {"forces", "force", "army", "armies", "military", "militaries", "
                 "police", "president", "minister", "ministry", "navy", "authorities", "embassy", "parliament",
                 "soldiers", "people", "citizens", "nationals", "residents", "leaders", "king", "regime", "party",
                 "members", "ambassador", "consulate", "coalition", "prime"}
+_STREET_WORDS = {"street", "st", "avenue", "ave", "boulevard", "blvd", "lane"}
 _SETTLEMENT_WORDS = {"city", "town", "village", "district", "province", "governorate", "state", "region"}
 _PLURAL_DIVISIONS = {"provinces", "governorates", "states", "districts", "regions", "oblasts", "departments"}
 _CHAIN_GAP = 6  # tokens at most between two names of a chain
@@ -165,6 +166,7 @@ def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province
             (entry.admin1_code in context) + (entry.country_code in context),
             entry.admin1_code in named if entry.admin1_code else False,
             entry.country_code == country,
+            not _by_alias(entry, text_key),  # "Al Jawf" the governorate, not Jawf al Maqbabah
             -order.index(entry.precision) if entry.precision in order else -len(order),
             entry.population or weight[(entry.country_code, entry.admin1_code)],
         )
@@ -337,6 +339,15 @@ def _analyse(doc: Doc, country: str | None, gaz: Gazetteer | None = None) -> _Do
                     found[i] = _Reading(entry, anchor)
             for i, reading in found.items():
                 readings[(mentions[i].start, mentions[i].end)] = reading
+        # A country the sentence also names a place in ("in Mudiyah (Mudiyah, Abyan) ... in South
+        # Yemen") adds nothing to where; a name that names a street ("Sanaa Street") is not a place.
+        inside = {(r.anchor or r.entry).country_code for m in mentions
+                  if (r := readings[(m.start, m.end)]).entry.precision != "country" or r.anchor}
+        for m in mentions:
+            r = readings[(m.start, m.end)]
+            street = m.end < len(doc) and doc[m.end].lower_ in _STREET_WORDS
+            if street or (r.entry.precision == "country" and not r.anchor and r.entry.country_code in inside):
+                readings[(m.start, m.end)] = _Reading(r.entry, r.anchor, redundant=True)
     return _DocReadings(readings, named)
 
 

@@ -40,7 +40,7 @@ def register(app, topics, runtime) -> None:
     async def active_silence(alert):
         if not store_ref:
             settings = runtime().settings
-            store = SilenceStore(settings.kafka_bootstrap, settings.silences_topic).start()
+            store = SilenceStore(settings.kafka_client_kwargs(), settings.silences_topic).start()
             # Read every silence before the first delivery, or a silenced alert could slip out.
             if not await asyncio.get_running_loop().run_in_executor(None, store.wait_ready, 30.0):
                 log.warning("silences: not read within 30 s; delivering without them meanwhile")

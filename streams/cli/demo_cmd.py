@@ -56,7 +56,7 @@ def _print_alert(alert: dict) -> None:
 def _watch_alerts(settings, stop: threading.Event, seen: list) -> None:
     from kafka import KafkaConsumer
 
-    consumer = KafkaConsumer(settings.alerts_topic, bootstrap_servers=settings.kafka_bootstrap, group_id=None,
+    consumer = KafkaConsumer(settings.alerts_topic, **settings.kafka_client_kwargs(), group_id=None,
                              auto_offset_reset="earliest", enable_auto_commit=False)
     try:
         while not stop.is_set():

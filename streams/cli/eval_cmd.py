@@ -128,7 +128,8 @@ def run(args) -> int:
             print(f"watchfloor eval {args.dataset}: --heldout needs --classifier DIR", file=sys.stderr)
             return 2
         try:
-            rows, note = heldout_rows(path, rows, classifier, (lambda r: r.text) if args.dataset == "acled" else (lambda r: r[1]))
+            text = (lambda r: r.text) if args.dataset == "acled" else (lambda r: r[1])
+            rows, note = heldout_rows(path, rows, classifier, text)
         except ClassifierError as exc:
             print(f"watchfloor eval {args.dataset}: {exc}", file=sys.stderr)
             return 2

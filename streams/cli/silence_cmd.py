@@ -43,7 +43,7 @@ def _read(settings) -> dict:
 def _publish(settings, silence) -> None:
     from kafka import KafkaProducer
 
-    producer = KafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
+    producer = KafkaProducer(**settings.kafka_client_kwargs(), acks="all")
     try:
         producer.send(settings.silences_topic, key=silence.id.encode(), value=silence.model_dump_json().encode()).get(timeout=30)
     finally:
