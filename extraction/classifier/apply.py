@@ -27,19 +27,17 @@ from spacy.tokens import Doc
 from extraction.events.build import (
     _all_actors,
     _confidence,
-    _event_id,
-    _evidence,
     _family_values,
     _places,
     _spans,
+    sentence_event,
 )
-from extraction.events.dates import resolve_date
 from extraction.events.frames import Frame
 from extraction.events.location import focus_country
 from extraction.events.roles import resolve_anaphora
 from extraction.gazetteer.places import Gazetteer
 from extraction.report import Report
-from rules.event import Event, Source
+from rules.event import Event
 
 Classify = Callable[[str, "Frame | None", "str | None"], "Frame | None"]
 CLASSIFIER_ONLY_PENALTY = 0.1  # an event only the classifier saw is less certain than the rules' ones
@@ -82,25 +80,7 @@ def classifier_event(doc: Doc, report: Report, gaz: Gazetteer, frame: Frame) -> 
     actors = named[:1]
     recipients = [a for a in named if actors and a.name != actors[0].name][:1]
     values = _family_values(_spans(doc, "wf_triggers", first))
-    published = report.published_at.date() if report.published_at else None
-    event = Event(
-        event_id=_event_id(report.id, first.start_char, frame.event_type),
-        report_id=report.id,
-        source=Source(name=report.source.name, url=report.url or report.source.url, published_at=report.published_at),
-        event_type=frame.event_type,
-        event_mode=frame.modes,
-        acled_event_type=frame.acled_event_type,
-        acled_sub_event_type=frame.acled_sub_event_type,
-        actors=tuple(actors),
-        recipients=tuple(recipients),
-        weapon=tuple(sorted(values.get("WEAPON", set()))),
-        location=place,
-        date=resolve_date(first.text, published),
-        negated="NEGATE" in values,
-        hedged="HEDGE" in values,
-        evidence=_evidence(first),
-        confidence=0.5,
-    )
+    event = sentence_event(report, first, frame, values, actors=actors, recipients=recipients, location=place)
     confidence = round(max(0.05, _confidence(event) - CLASSIFIER_ONLY_PENALTY), 2)
     return event.model_copy(update={"confidence": confidence})
 

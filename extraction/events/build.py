@@ -153,6 +153,29 @@ def _armed_target(sent: Span, recipients) -> bool:
     return any(a.kind in _ARMED_KINDS for a in recipients) or any(t.lower_ in _ARMED_TARGETS for t in sent)
 
 
+def sentence_event(report: Report, sent: Span, frame: Frame, values: dict[str, set[str]], **facts) -> Event:
+    """The Event a sentence proves: ids, source, type, weapon, date and modality from the
+    sentence and its triggers; who, whom, losses and places passed in as `facts`."""
+    published = report.published_at.date() if report.published_at else None
+    fields = dict(
+        event_id=_event_id(report.id, sent.start_char, frame.event_type),
+        report_id=report.id,
+        source=Source(name=report.source.name, url=report.url or report.source.url, published_at=report.published_at),
+        event_type=frame.event_type,
+        event_mode=frame.modes,
+        acled_event_type=frame.acled_event_type,
+        acled_sub_event_type=frame.acled_sub_event_type,
+        weapon=tuple(sorted(values.get("WEAPON", set()))),
+        date=resolve_date(sent.text, published),
+        negated="NEGATE" in values,
+        hedged="HEDGE" in values,
+        evidence=_evidence(sent),
+        confidence=0.5,
+    )
+    fields.update({k: tuple(v) if isinstance(v, list) else v for k, v in facts.items()})
+    return Event(**fields)
+
+
 def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolved) -> Draft | None:
     triggers = _effective_triggers(doc, sent)
     trigger = _main_trigger(triggers)
@@ -189,29 +212,8 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
     if none_reported:
         fatalities = fatalities if fatalities is not None else 0
         injured = injured if injured is not None else 0
-    published = report.published_at.date() if report.published_at else None
-    event = Event(
-        event_id=_event_id(report.id, sent.start_char, frame.event_type),
-        report_id=report.id,
-        source=Source(name=report.source.name, url=report.url or report.source.url, published_at=report.published_at),
-        event_type=frame.event_type,
-        event_mode=frame.modes,
-        acled_event_type=frame.acled_event_type,
-        acled_sub_event_type=frame.acled_sub_event_type,
-        actors=tuple(actors),
-        recipients=tuple(recipients),
-        victims=tuple(victims),
-        fatalities=fatalities,
-        injured=injured,
-        weapon=tuple(sorted(values.get("WEAPON", set()))),
-        location=location,
-        destination=destination,
-        date=resolve_date(sent.text, published),
-        negated="NEGATE" in values,
-        hedged="HEDGE" in values,
-        evidence=_evidence(sent),
-        confidence=0.5,
-    )
+    event = sentence_event(report, sent, frame, values, actors=actors, recipients=recipients, victims=victims,
+                           fatalities=fatalities, injured=injured, location=location, destination=destination)
     return Draft(sent, frame, trigger, values, event)
 
 

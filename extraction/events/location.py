@@ -44,7 +44,7 @@ _ACTOR_NOUNS = {"forces", "force", "army", "armies", "military", "militaries", "
                 "police", "president", "minister", "ministry", "navy", "authorities", "embassy", "parliament",
                 "soldiers", "people", "citizens", "nationals", "residents", "leaders", "king", "regime", "party",
                 "members", "ambassador", "consulate", "coalition", "prime"}
-_STREET_WORDS = {"street", "st", "avenue", "ave", "boulevard", "blvd", "lane"}
+_STREET_WORDS = {"street", "st", "avenue", "ave", "boulevard", "blvd", "lane", "square"}
 _SETTLEMENT_WORDS = {"city", "town", "village", "district", "province", "governorate", "state", "region"}
 _PLURAL_DIVISIONS = {"provinces", "governorates", "states", "districts", "regions", "oblasts", "departments"}
 _CHAIN_GAP = 6  # tokens at most between two names of a chain
@@ -166,7 +166,8 @@ def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province
             (entry.admin1_code in context) + (entry.country_code in context),
             entry.admin1_code in named if entry.admin1_code else False,
             entry.country_code == country,
-            not _by_alias(entry, text_key),  # "Al Jawf" the governorate, not Jawf al Maqbabah
+            # "Al Jawf" the governorate, not Jawf al Maqbabah; but "Odessa" is Odesa, not the one in Texas
+            not _by_alias(entry, text_key) or entry.population >= 50_000,
             -order.index(entry.precision) if entry.precision in order else -len(order),
             entry.population or weight[(entry.country_code, entry.admin1_code)],
         )
