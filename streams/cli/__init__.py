@@ -50,8 +50,9 @@ def main(argv: list[str] | None = None) -> int:
         except Exception:  # noqa: BLE001 - a bad setting is reported by the command that needs it
             log_format = "text"
     configure(log_format, logging.DEBUG if args.verbose else logging.INFO)
-    # kafka-python logs every connection at INFO: keep the terminal for what users need.
-    logging.getLogger("kafka").setLevel(logging.DEBUG if args.verbose else logging.WARNING)
+    # kafka-python logs every connection at INFO and retried leader moves as warnings: keep
+    # the terminal for what users need (-v shows everything).
+    logging.getLogger("kafka").setLevel(logging.DEBUG if args.verbose else logging.ERROR)
     try:
         return int(args.run(args) or 0)
     except KeyboardInterrupt:
