@@ -33,7 +33,7 @@ from extraction.events.build import (
     sentence_event,
 )
 from extraction.events.frames import Frame
-from extraction.events.location import focus_country
+from extraction.events.focus import focus_country
 from extraction.events.roles import resolve_anaphora
 from extraction.gazetteer.places import Gazetteer
 from extraction.report import Report

@@ -16,7 +16,8 @@ from ..components.people import load_ranks
 from ..gazetteer.places import Gazetteer
 from .dates import resolve_date
 from .frames import ACTION_FAMILIES, VIOLENCE, Frame, choose_frame
-from .location import context_codes, focus_country, resolve, specificity
+from .focus import focus_country
+from .location import context_codes, resolve, specificity
 from .roles import read_roles, resolve_anaphora
 from .victims import PersonMention, read_victims, totals
 

@@ -6,13 +6,16 @@ read together: each name takes the reading that agrees best with the others (the
 Guanajuato), and a town the gazetteer does not have in the province the chain names ("Vodyane,
 Donetsk" when it only knows a Vodyane in Lviv) is placed in that province rather than in the
 wrong one. Names outside chains prefer readings in the provinces the report names elsewhere and
-in its focus country.
+in its focus country; a doubtful lone name (a word that is a village somewhere, a neighbourhood
+named like a city elsewhere) is placed in the province the report names. Names that do not say
+where are dropped: "the forces of Azerbaijan", "Saudi-led", "Sanaa Street", a country before the
+names that place it more precisely, a small place abroad (resolve returns None).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from spacy.tokens import Doc
 
@@ -21,52 +24,37 @@ from rules.event import Place
 from ..components.lexicon import PlaceMention
 from ..gazetteer.places import Gazetteer, PlaceEntry, country_name, fold, iso3
 
-_AREA_NOUNS = {"countryside", "outskirts", "suburbs", "vicinity", "environs", "province", "governorate",
-               "areas", "area", "villages", "district", "region", "desert", "parts", "part", "state"}
-_QUALIFIER_WORDS = {"the", "far", "north", "south", "east", "west", "northern", "southern", "eastern",
-                    "western", "northeastern", "northwestern", "southeastern", "southwestern", "central",
-                    "north-eastern", "north-western", "south-eastern", "south-western", "rural", "western-"}
-_PROVINCE_AFTER = {"province", "governorate", "state", "region", "countryside", "oblast", "district"}
-_PROVINCE_BEFORE = {"province", "governorate", "countryside", "outskirts", "state", "rural"}
-_PRECISION_RANK = {"point": 0, "town": 1, "area": 2, "admin1": 3, "region": 4, "country": 5}
-
-# "Kunduz province", "Donetsk oblast": the name is read as the province.
-_PROVINCE_WORDS = {"province", "provinces", "governorate", "governorates", "state", "oblast", "region",
-                   "prefecture", "department", "departement", "wilaya", "voblast", "krai", "kray", "emirate"}
-# "Qaysar district", "Donga LGA": the name is read as the district (else the province).
-_DISTRICT_WORDS = {"district", "districts", "county", "municipality", "municipalities", "lga", "raion", "rayon",
-                   "sub-county", "subcounty", "township", "tehsil", "commune", "municipio", "parish", "division",
-                   "sub-district", "subdistrict", "upazila", "okrug", "canton"}
-# What may stand between two names of one address chain besides those words.
-_CHAIN_GLUE = {",", "(", "of", "the", "city", "town", "village", "villages", "area", "areas", "center", "centre",
-               "-", "–"}
-_ACTOR_NOUNS = {"forces", "force", "army", "armies", "military", "militaries", "troops", "government", "governments",
-                "police", "president", "minister", "ministry", "navy", "authorities", "embassy", "parliament",
-                "soldiers", "people", "citizens", "nationals", "residents", "leaders", "king", "regime", "party",
-                "members", "ambassador", "consulate", "coalition", "prime"}
-_STREET_WORDS = {"street", "st", "avenue", "ave", "boulevard", "blvd", "lane", "square"}
-_SETTLEMENT_WORDS = {"city", "town", "village", "district", "province", "governorate", "state", "region"}
-_PLURAL_DIVISIONS = {"provinces", "governorates", "states", "districts", "regions", "oblasts", "departments"}
-_CHAIN_GAP = 6  # tokens at most between two names of a chain
-# Lower-case words inside names: "Tala wa Bafrak", "Nawa-e Barakzayi", "Sao Sebastiao da Boa Vista".
-_NAME_JOINERS = {"wa", "e", "-e", "ye", "-ye", "i", "-i", "de", "del", "la", "el", "al", "da", "do", "dos", "das",
-                 "di", "du", "y", "-", "–", "the", "of"}
-_PREFERENCE = {  # precision order by what the text says a name is
-    "province": ("admin1", "area", "town", "region", "country"),
-    "district": ("area", "admin1", "town", "region", "country"),
-    "container": ("admin1", "area", "country", "town", "region"),
-    "place": ("town", "area", "admin1", "region", "country"),
-}
+from .place_words import (  # noqa: F401
+    _AREA_NOUNS,
+    _QUALIFIER_WORDS,
+    _PROVINCE_AFTER,
+    _PROVINCE_BEFORE,
+    _PRECISION_RANK,
+    _PROVINCE_WORDS,
+    _DISTRICT_WORDS,
+    _CHAIN_GLUE,
+    _ACTOR_NOUNS,
+    _LOCALITY_AFTER,
+    _LOCALITY_BEFORE,
+    _STREET_WORDS,
+    _SETTLEMENT_WORDS,
+    _PLURAL_DIVISIONS,
+    _CHAIN_GAP,
+    _NAME_JOINERS,
+    _PREFERENCE,
+)
 
 
 @dataclass(frozen=True)
 class _Reading:
-    """The reading chosen for one mention; `anchor` is set for a town placed in the province
-    its address chain names because the gazetteer has no such town there."""
+    """The reading chosen for one mention. `anchor` is set for a name placed in a province the
+    report names because the gazetteer has no such place there (an unknown village of an address
+    chain, a doubtful lone name: see _analyse); `redundant` for a name that says nothing about
+    where (a country the names after it place more precisely, a street named after a city)."""
 
     entry: PlaceEntry
     anchor: PlaceEntry | None = None
-    redundant: bool = False  # a country the names after it place more precisely: "Yemen (Hays, Al Hudaydah)"
+    redundant: bool = False
 
 
 def _role(doc: Doc, mention: PlaceMention) -> str:
@@ -134,7 +122,9 @@ def _relation(a: PlaceEntry, b: PlaceEntry) -> int:
 
 
 def _exact_country(entry: PlaceEntry, text_key: str) -> bool:
-    return entry.precision == "country" and fold(entry.name) == text_key
+    """A country read by one of its names ("Macedonia", "Ivory Coast"): a country's entry is
+    listed only under its own names (see _known for the one exception, which it leaves out)."""
+    return entry.precision == "country"
 
 
 def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province: bool,
@@ -161,7 +151,8 @@ def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province
         agree = sum(max((_relation(entry, other) for other in others), default=0) for others in chain)
         return (
             entry.from_overlay,
-            _exact_country(entry, text_key) and role in ("place", "container"),
+            # "Mexico" is the country, but "Los Reyes Acozac, Mexico" may be in the state of Mexico
+            _exact_country(entry, text_key) and (role == "place" or (role == "container" and not chain)),
             agree,
             (entry.admin1_code in context) + (entry.country_code in context),
             entry.admin1_code in named if entry.admin1_code else False,
@@ -197,8 +188,7 @@ def _read_chain(doc: Doc, mentions: list[PlaceMention], chain: list[int], countr
         entry = _pick(mention.candidates, country, role == "province", contexts[i], text_key,
                       role=role, chain=others, named=named)
         readings[i] = _Reading(entry)
-    # A town with no reading in the province (or country) a later name of its chain is: an
-    # unknown village of that province, not the namesake elsewhere.
+    # "Yemen (Hays, Al Hudaydah)": the country adds nothing to the names after it.
     first = readings[chain[0]].entry
     if first.precision == "country" and any(
             readings[j].entry.country_code == first.country_code and readings[j].entry.precision != "country"
@@ -210,6 +200,8 @@ def _read_chain(doc: Doc, mentions: list[PlaceMention], chain: list[int], countr
         len(after) and (after[0].lower_ in _PLURAL_DIVISIONS or after[0].lower_ in ("and", "or")))
     # "Kabul, Ghor, Laghman", "Kabul, Ghor and Balkh provinces": a list, not an address
     listed = len(chain) > 2 or plural
+    # A name with no reading in the province (or country) a later name of its chain is: an
+    # unknown village of that province, not the namesake elsewhere.
     for n, i in enumerate(chain[:-1]):
         entry = readings[i].entry
         if entry.precision not in ("town", "area", "admin1"):
@@ -222,7 +214,7 @@ def _read_chain(doc: Doc, mentions: list[PlaceMention], chain: list[int], countr
                 sibling = listed and anchor.precision == "admin1" and any(
                     c.precision == "admin1" and c.country_code == anchor.country_code for c in mentions[i].candidates)
                 if not sibling and not any(_same_province(c, anchor) for c in mentions[i].candidates):
-                    readings[i] = _Reading(entry, anchor)  # ("Kabul, Ghor, Laghman": a list of provinces)
+                    readings[i] = _Reading(entry, anchor)
                 break
             if anchor.precision == "country":
                 if not any(c.country_code == anchor.country_code for c in mentions[i].candidates):
@@ -251,11 +243,20 @@ def _by_alias(entry: PlaceEntry, key: str) -> bool:
     return entry.precision == "town" and not entry.from_overlay and fold(entry.name) != key
 
 
+def _exonym(entry: PlaceEntry, key: str) -> bool:
+    """An alternate name a city is known by abroad: "Kiev", "Odessa", "Bombay" (a city of a
+    million, spelt much like its name, or of five million), not "Kotwali" for Rangpur."""
+    if entry.population >= 5_000_000:
+        return True
+    return entry.population >= 1_000_000 and SequenceMatcher(None, key, fold(entry.name)).ratio() >= 0.5
+
+
 def _known(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer | None = None) -> PlaceMention:
     """The mention with the readings worth weighing.
 
     - A name in capitals ("US", "AA") reads only as a place written that way (the overlay's "J&K").
-    - A town known abroad by an alternate name only counts when it is a city of a million.
+    - "Hays city": also the readings of "Hays".
+    - A town abroad matched by an alternate name only counts as an exonym ("Kiev"; see _exonym).
     - Small places known by their own name only (the gazetteer's `minor` villages) are a last
       resort: read only for a name the gazetteer knows no other way, and only in the report's
       focus country, else a word such as "Martyr" or "Serail" would be a village somewhere.
@@ -266,15 +267,27 @@ def _known(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer 
     words = key.split(" ")
     if gaz is not None and len(words) > 1 and words[-1] in _SETTLEMENT_WORDS:
         # "Hays city" is the name of a town in Kansas and the city of Hays in Yemen
-        kept = kept + tuple(c for c in gaz.by_name.get(" ".join(words[:-1]), ()) if c not in kept)
+        kept = kept + tuple(c for c in gaz.by_name.get(" ".join(words[:-1]), ())
+                            if c not in kept and c.precision != "country")
     if _acronym(text):
         kept = tuple(c for c in kept if c.from_overlay or c.name.isupper())
     if country is not None:
-        kept = tuple(c for c in kept if c.country_code == country or not _by_alias(c, key) or c.population >= 1_000_000)
+        kept = tuple(c for c in kept if c.country_code == country or not _by_alias(c, key) or _exonym(c, key))
     if any(c.minor for c in kept):
         major = tuple(c for c in kept if not c.minor)
         kept = major or tuple(c for c in kept if c.country_code == country)
     return mention if kept == mention.candidates else PlaceMention(mention.start, mention.end, kept)
+
+
+def _locality(doc: Doc, mention: PlaceMention) -> bool:
+    """True for a neighbourhood the words say is one: "Santa Maria neighborhood", "the Cano
+    Furado community", "Colonia Vistas del Rio", "Barrio Obrero": a namesake town elsewhere it is not."""
+    after = doc[mention.end:mention.end + 3]
+    if any(t.lower_ in _LOCALITY_AFTER for t in after[:1]) or (
+            len(after) > 1 and after[0].is_alpha and after[0].text[:1].isupper() and after[1].lower_ in _LOCALITY_AFTER):
+        return True
+    before = doc[max(0, mention.start - 3):mention.start]
+    return any(t.lower_ in _LOCALITY_BEFORE for t in before)
 
 
 def _weak(entry: PlaceEntry, country: str | None, key: str) -> bool:
@@ -286,7 +299,7 @@ def _weak(entry: PlaceEntry, country: str | None, key: str) -> bool:
     if entry.from_overlay or entry.precision == "country":
         return False
     if _by_alias(entry, key):
-        return entry.population < 1_000_000
+        return not _exonym(entry, key)
     if country is None or entry.country_code == country:
         return entry.precision not in ("admin1",) and entry.population < 100_000
     return entry.population < 500_000
@@ -333,7 +346,8 @@ def _analyse(doc: Doc, country: str | None, gaz: Gazetteer | None = None) -> _Do
                 role = _role(doc, mentions[i])
                 in_named = any(_same_province(entry, e) for _, e in namings)
                 key = fold(doc[mentions[i].start:mentions[i].end].text)
-                if role in ("place", "container") and not in_named and _weak(entry, country, key):
+                local = _locality(doc, mentions[i])
+                if role in ("place", "container") and not in_named and (local or _weak(entry, country, key)):
                     start = mentions[i].start
                     before = [e for at, e in namings if at < start]
                     anchor = before[-1] if before else min(namings, key=lambda n: n[0] - start)[1]
@@ -357,65 +371,6 @@ def named_provinces(doc: Doc, country: str | None) -> frozenset[str]:
     return _analyse(doc, country).named
 
 
-def _votes(doc: Doc, mentions: list[PlaceMention]) -> Counter[str]:
-    """One sentence's votes for the report's country (see focus_country)."""
-    votes: Counter[str] = Counter()
-    chains = _chains(doc, mentions)
-    chained = {i for chain in chains if len(chain) > 1 for i in chain}
-    outer = {chain[-1] for chain in chains if len(chain) > 1}
-    for n, mention in enumerate(mentions):
-        role = _role(doc, mention)
-        if n in outer and role == "place":
-            role = "container"
-        key = fold(doc[mention.start:mention.end].text)
-        exact = [c for c in mention.candidates if _exact_country(c, key)]
-        if exact and role in ("place", "container"):
-            votes[exact[0].country_code] += 3
-            continue
-        # What the words say it is: "Kabul" after a comma is the province, not the Kabul in Israel.
-        tiers = {"province": ("admin1",), "container": ("admin1", "area"), "district": ("area", "admin1")}.get(role, ())
-        readings = next(([c for c in mention.candidates if c.precision == p] for p in tiers
-                         if any(c.precision == p for c in mention.candidates)), None)
-        fits = readings is not None  # the words and the gazetteer agree on what it is
-        readings = readings or list(mention.candidates)
-        if n not in chained and role == "place" and all(c.precision == "area" for c in readings):
-            continue  # a district name alone ("Elias" of "Bar Elias") is often a word or a person
-        countries = {c.country_code for c in readings}
-        if len(countries) == 1:
-            votes[countries.pop()] += 1 + any(c.from_overlay for c in readings) + fits + (fits and n in outer)
-    for chain in chains:
-        if len(chain) > 1:  # the country most names of an address chain can be in
-            counts = Counter(c for i in chain for c in {e.country_code for e in mentions[i].candidates})
-            ranked = counts.most_common(2)
-            if ranked[0][1] >= 2 and (len(ranked) == 1 or ranked[1][1] < ranked[0][1]):
-                votes[ranked[0][0]] += 2
-    return votes
-
-
-def focus_country(doc: Doc) -> str | None:
-    """The country the report is about, by votes: a country named as such; a name that can be in
-    one country only (more if the overlay has it, if the words around it say it is a province or
-    district, and if it ends an address chain; a district name alone does not vote); the country
-    most names of an address chain agree on. Towns known by an alternate name and small places
-    known by their own name only do not vote, unless the report names no other place."""
-    sentences = _sentences(doc)
-    only_minor = all(c.minor for mentions in sentences for m in mentions for c in m.candidates)
-    for minor in (False, True) if only_minor else (False,):
-        votes: Counter[str] = Counter()
-        for mentions in sentences:
-            if minor:  # names known only as small places
-                mentions = [m for m in mentions if all(c.minor for c in m.candidates)]
-            else:
-                mentions = [PlaceMention(m.start, m.end, tuple(
-                    c for c in _known(doc, m, None).candidates
-                    if not c.minor and not _by_alias(c, fold(doc[m.start:m.end].text)))) for m in mentions]
-                mentions = [m for m in mentions if m.candidates]
-            votes.update(_votes(doc, mentions))
-        if votes:
-            return votes.most_common(1)[0][0]
-    return None
-
-
 def qualifier(doc: Doc, mention: PlaceMention) -> tuple[str | None, bool]:
     """("far eastern countryside of", True) for "the far eastern countryside of Aleppo".
 
@@ -436,8 +391,12 @@ def qualifier(doc: Doc, mention: PlaceMention) -> tuple[str | None, bool]:
 
 
 def _names_an_actor(doc: Doc, mention: PlaceMention) -> bool:
-    """True for the country of "the military forces of Azerbaijan", "the government of Yemen":
-    it says whose forces, not where."""
+    """True for the country of "the military forces of Azerbaijan", "the government of Yemen",
+    "Saudi forces", "Saudi-led": it says whose forces, not where."""
+    after = doc[mention.end:mention.end + 2]
+    if len(after) and (after[0].lower_ in _ACTOR_NOUNS or (
+            after[0].text in "-–" and len(after) > 1 and after[1].lower_ in ("led", "backed", "based", "funded"))):
+        return True
     i = mention.start
     while i > 0 and doc[i - 1].lower_ in ("the",):
         i -= 1

@@ -70,6 +70,17 @@ def _lines(path: Path, columns: int) -> Iterator[list[str]]:
             yield fields
 
 
+@lru_cache(maxsize=1)
+def countries() -> dict[str, tuple[str, str, tuple[str, ...]]]:
+    """alpha-2 -> (name, alpha-3, other names) of the current countries (not the historic ones)."""
+    out = {}
+    for f in _lines(_root() / "countries" / "countries.tsv", COUNTRY_COLUMNS):
+        if f[1] and not f[9]:  # column 10: the withdrawal record of a historic country
+            names = [n for n in (f[4], f[5], *f[6].split("|")) if n]
+            out[f[1]] = (f[5] or f[0], f[2], tuple(dict.fromkeys(names)))
+    return out
+
+
 def _country_codes(root: Path) -> dict[int, str]:
     return {n: f[1] for n, f in enumerate(_lines(root / "countries" / "countries.tsv", COUNTRY_COLUMNS), start=1)}
 

