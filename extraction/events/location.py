@@ -1,15 +1,10 @@
 """Where: pick a gazetteer candidate for each place mention and read its qualifier.
 
-Readings are chosen a sentence at a time. Names written as an address chain, "Salamanca,
-Guanajuato", "Muaja (Ancuabe, Cabo Delgado)", "Nong Chik district of Pattani, Thailand", are
-read together: each name takes the reading that agrees best with the others (the Salamanca in
-Guanajuato), and a town the gazetteer does not have in the province the chain names ("Vodyane,
-Donetsk" when it only knows a Vodyane in Lviv) is placed in that province rather than in the
-wrong one. Names outside chains prefer readings in the provinces the report names elsewhere and
-in its focus country; a doubtful lone name (a word that is a village somewhere, a neighbourhood
-named like a city elsewhere) is placed in the province the report names. Names that do not say
-where are dropped: "the forces of Azerbaijan", "Saudi-led", "Sanaa Street", a country before the
-names that place it more precisely, a small place abroad (resolve returns None).
+Readings are chosen a sentence at a time; names of an address chain (place_chains.py) take the
+reading that agrees best with the others, and a town the gazetteer lacks in the province the
+chain names is placed in that province. Lone names prefer the provinces the report names and
+its focus country (focus.py). Names that do not say where ("the forces of Azerbaijan", "Sanaa
+Street", a small place abroad) are dropped: resolve returns None.
 """
 
 from __future__ import annotations
@@ -23,25 +18,11 @@ from rules.event import Place
 
 from ..components.lexicon import PlaceMention
 from ..gazetteer.places import Gazetteer, PlaceEntry, country_name, fold, iso3
-
+from .place_chains import _chains, _linked, _relation, _role, _same_province  # noqa: F401
 from .place_words import (  # noqa: F401
-    _AREA_NOUNS,
-    _QUALIFIER_WORDS,
-    _PROVINCE_AFTER,
-    _PROVINCE_BEFORE,
-    _PRECISION_RANK,
-    _PROVINCE_WORDS,
-    _DISTRICT_WORDS,
-    _CHAIN_GLUE,
-    _ACTOR_NOUNS,
-    _LOCALITY_AFTER,
-    _LOCALITY_BEFORE,
-    _STREET_WORDS,
-    _SETTLEMENT_WORDS,
-    _PLURAL_DIVISIONS,
-    _CHAIN_GAP,
-    _NAME_JOINERS,
-    _PREFERENCE,
+    _AREA_NOUNS, _QUALIFIER_WORDS, _PROVINCE_AFTER, _PROVINCE_BEFORE, _PRECISION_RANK, _PROVINCE_WORDS,
+    _DISTRICT_WORDS, _CHAIN_GLUE, _ACTOR_NOUNS, _LOCALITY_AFTER, _LOCALITY_BEFORE, _STREET_WORDS,
+    _SETTLEMENT_WORDS, _PLURAL_DIVISIONS, _CHAIN_GAP, _NAME_JOINERS, _PREFERENCE,
 )
 
 
@@ -55,70 +36,6 @@ class _Reading:
     entry: PlaceEntry
     anchor: PlaceEntry | None = None
     redundant: bool = False
-
-
-def _role(doc: Doc, mention: PlaceMention) -> str:
-    """What the words around a name say it is: "province", "district", "container" (it follows
-    another name after a comma or bracket: "Leon, Guanajuato") or a plain "place"."""
-    after = doc[mention.end].lower_ if mention.end < len(doc) else ""
-    last = doc[mention.end - 1].lower_ if mention.end - mention.start > 1 else ""
-    if after in _PROVINCE_WORDS or last in _PROVINCE_WORDS:  # "Kunduz province" is also a name
-        return "province"
-    if after in _DISTRICT_WORDS or last in _DISTRICT_WORDS:
-        return "district"
-    i = mention.start
-    if i >= 2 and doc[i - 1].lower_ == "of" and doc[i - 2].lower_ in _PROVINCE_WORDS:
-        return "province"  # "the province of Kunduz"
-    if i >= 2 and doc[i - 1].text in (",", "(") and (doc[i - 2].text[:1].isupper() or doc[i - 2].lower_ in _DISTRICT_WORDS):
-        return "container"
-    return "place"
-
-
-def _linked(doc: Doc, left: PlaceMention, right: PlaceMention) -> bool:
-    """True when the two names are one address chain: between them only commas, an opening
-    bracket, words such as "district", "of", "city", and the rest of a name the gazetteer knows
-    only in part ("Kash Rod district, Nimruz", "Tala wa Bafrak district, Baghlan"), with at least
-    one comma, bracket or division word. A closing bracket, "and" or any other word ends it."""
-    between = doc[left.end:right.start]
-    if not 0 < len(between) <= _CHAIN_GAP:
-        return False  # two names side by side are one name the gazetteer does not know whole
-    separated = False
-    for t in between:
-        if t.lower_ in _CHAIN_GLUE or t.lower_ in _DISTRICT_WORDS or t.lower_ in _PROVINCE_WORDS:
-            separated = separated or t.lower_ not in _NAME_JOINERS
-        elif t.text == ")" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in _DISTRICT_WORDS | _PROVINCE_WORDS:
-            continue  # "Nad Ali (Marja) district, Helmand": a bracketed other name of the district
-        elif not (t.is_space or t.lower_ in _NAME_JOINERS or (t.text[:1].isupper() and t.is_alpha)):
-            return False
-    if not separated and any(t.lower_ == "of" for t in between):
-        separated = _role(doc, right) in ("province", "district")  # "Saidan of Nahri Saraj district"
-    return separated
-
-
-def _chains(doc: Doc, mentions: list[PlaceMention]) -> list[list[int]]:
-    """Indices of the mentions grouped into address chains (a lone name is a chain of one)."""
-    chains: list[list[int]] = []
-    for i, mention in enumerate(mentions):
-        if chains and _linked(doc, mentions[chains[-1][-1]], mention):
-            chains[-1].append(i)
-        else:
-            chains.append([i])
-    return chains
-
-
-def _same_province(a: PlaceEntry, b: PlaceEntry) -> bool:
-    if a.country_code != b.country_code:
-        return False
-    if a.admin1_code or b.admin1_code:
-        return a.admin1_code == b.admin1_code
-    return a.admin1_name is not None and a.admin1_name == b.admin1_name
-
-
-def _relation(a: PlaceEntry, b: PlaceEntry) -> int:
-    """2 for the same province, 1 for the same country, 0 else."""
-    if a.country_code != b.country_code:
-        return 0
-    return 2 if _same_province(a, b) else 1
 
 
 def _exact_country(entry: PlaceEntry, text_key: str) -> bool:
