@@ -17,8 +17,7 @@ from spacy.language import Language
 
 from rules.event import Event
 
-from . import components  # noqa: F401  (registers the factories)
-from .components.lexicon import make_lexicon  # noqa: F401
+from .components import lexicon  # noqa: F401  (registers the spaCy factories)
 from .components.people import add_rulers
 from .events.build import events_from_doc
 from .gazetteer.places import Gazetteer, load_gazetteer

@@ -73,10 +73,6 @@ def create_app(settings: Settings, prebuilt: Runtime | None = None) -> faust.App
         return runtime_holder["rt"]
 
 
-    @app.task
-    async def _load_runtime() -> None:
-        runtime()
-
     reloader: list[RuleReloader] = []
 
     @app.timer(interval=settings.rules_reload_seconds)

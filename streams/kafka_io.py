@@ -49,15 +49,6 @@ def publish_reports(settings: Settings, reports: Iterable[Report]) -> int:
     return sent
 
 
-def publish_raw(settings: Settings, values: Iterable[bytes], topic: str | None = None) -> None:
-    producer = KafkaProducer(**settings.kafka_client_kwargs(), acks="all")
-    try:
-        for value in values:
-            producer.send(topic or settings.reports_topic, value=value).get(timeout=30)
-    finally:
-        producer.close()
-
-
 def read_topic(settings: Settings, topic: str, idle_seconds: float = 1.0, from_beginning: bool = True) -> Iterator[dict]:
     """Decoded JSON records of a topic until it stays idle for `idle_seconds`."""
     consumer = KafkaConsumer(

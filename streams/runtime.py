@@ -45,7 +45,8 @@ def build_channels(settings: Settings) -> dict[str, Channel]:
     return channels
 
 
-def load_ruleset(settings: Settings) -> RuleSet:
+def actor_aliases():
+    """The rules' `alias:` lookup: an alias of the actor lexicon -> the actor's name."""
     from extraction.gazetteer.actors import load_actors
 
     lexicon = load_actors()
@@ -54,8 +55,11 @@ def load_ruleset(settings: Settings) -> RuleSet:
         entry = lexicon.lookup(alias)
         return {entry.name} if entry else set()
 
-    dirs = settings.rules_dirs or None
-    return load_rules(dirs, receivers=DEFAULT_RECEIVERS, aliases=aliases)
+    return aliases
+
+
+def load_ruleset(settings: Settings) -> RuleSet:
+    return load_rules(settings.rules_dirs or None, receivers=DEFAULT_RECEIVERS, aliases=actor_aliases())
 
 
 @dataclass

@@ -18,15 +18,9 @@ def add_parser(subs) -> None:
 
 
 def _aliases():
-    from extraction.gazetteer.actors import load_actors
+    from ..runtime import actor_aliases
 
-    lexicon = load_actors()
-
-    def aliases(alias: str) -> set[str]:
-        entry = lexicon.lookup(alias)
-        return {entry.name} if entry else set()
-
-    return aliases
+    return actor_aliases()
 
 
 def run(args) -> int:
