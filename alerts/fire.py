@@ -9,7 +9,18 @@ from rules.event import Event
 from rules.loader import RuleSet
 from rules.spec import parse_duration
 
-from .model import Alert, alert_id_for
+from .model import Alert, RealertPolicy, alert_id_for
+
+
+def realert_policy(rule) -> RealertPolicy | None:
+    """The rule's `realert` in seconds, as the alert carries it to the deliver stage."""
+    spec = rule.spec.realert
+    if spec is None:
+        return None
+    return RealertPolicy(
+        every_seconds=parse_duration(spec.every).total_seconds(), exponential=spec.exponential,
+        max_seconds=parse_duration(spec.max).total_seconds() if spec.max else None,
+    )
 
 
 def alerts_for(ruleset: RuleSet, event: Event, now: datetime, state: State | None = None) -> list[Alert]:
@@ -30,6 +41,7 @@ def alerts_for(ruleset: RuleSet, event: Event, now: datetime, state: State | Non
             dedup_within_seconds=parse_duration(rule.spec.dedup.within).total_seconds(),
             fired_at=now,
             event=event,
+            realert=realert_policy(rule),
         )
         for rule in (firing.rule for firing in fire(ruleset, event, {} if state is None else state, now))
     ]

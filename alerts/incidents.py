@@ -91,6 +91,12 @@ class IncidentState(_Model):
     facts: Facts = Facts()
     refs: dict[str, str] = {}
     pending: dict[str, int] = {}  # receiver -> deliveries waiting in the retry queue
+    # Noise control (alerts/noise/gate.py): alerts held back and why, the changes they carried
+    # (sent with the next message), messages sent and when the last one was (for realert).
+    held: dict[str, str] = {}
+    held_changes: tuple[str, ...] = ()
+    sent: int = 0
+    last_sent_at: datetime | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict (datetimes as ISO 8601 strings, tuples as lists)."""

@@ -1,7 +1,7 @@
 """Load rule directories into a RuleSet, collecting every located error at once.
 
-A YAML document is either a rule (it has `id`) or a library document holding `lists:` and/or
-`macros:` shared by every rule file. Nothing half-valid is kept: a rule with any error is left
+A YAML document is either a rule (it has `id`), a library document holding `lists:` and/or
+`macros:` shared by every rule file, or a `quiet_hours:` document (recurring quiet windows). Nothing half-valid is kept: a rule with any error is left
 out, and callers that swap rule sets (live reload) keep the last good set when errors exist.
 """
 
@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from .conditions import Compiler, Predicate, resolve_field
 from .located import Diagnostic, Located, load_documents
-from .spec import CompiledRule, RuleSpec
+from .spec import CompiledRule, QuietHours, QuietWindow, RuleSpec
 
 DEFAULT_RECEIVERS = ("slack", "email")
 
@@ -33,6 +33,7 @@ class RuleSet:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     version: str = ""
     by_type: dict[str | None, list[CompiledRule]] = field(default_factory=dict)
+    quiet_hours: tuple[QuietWindow, ...] = ()
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -189,6 +190,8 @@ def _compile_rule(doc: Located, library: _Library, aliases, receivers: set[str])
         errors.extend(_field_paths(doc, ("new_term", "fields"), new_term.get("fields"), "new_term.fields"))
     if window is not None and new_term is not None:
         errors.append(doc.diag(("new_term",), "R003", "a rule takes `window` or `new_term`, not both"))
+    if isinstance(data.get("inhibits"), dict):
+        errors.extend(_field_paths(doc, ("inhibits", "same"), data["inhibits"].get("same"), "inhibits.same"))
     if isinstance(data.get("dedup"), dict):
         errors.extend(_field_paths(doc, ("dedup", "key"), data["dedup"].get("key"), "dedup.key"))
     for i, test in enumerate(data.get("tests") if isinstance(data.get("tests"), list) else []):
@@ -215,6 +218,7 @@ def load_rules(
     diagnostics: list[Diagnostic] = []
     rule_docs: list[Located] = []
     library_docs: list[Located] = []
+    quiet: list[QuietWindow] = []
     for path in files:
         shown = _display(path, root)
         digest.update(shown.encode() + b"\0" + (path.read_bytes() if path.is_file() else b""))
@@ -223,13 +227,18 @@ def load_rules(
         for doc in docs:
             if isinstance(doc.data, dict) and "id" in doc.data:
                 rule_docs.append(doc)
+            elif isinstance(doc.data, dict) and "quiet_hours" in doc.data:
+                try:
+                    quiet.extend(QuietHours.model_validate(doc.data).quiet_hours)
+                except ValidationError as exc:
+                    diagnostics.extend(_spec_errors(doc, exc))
             elif isinstance(doc.data, dict) and doc.data and set(doc.data) <= {"lists", "macros"}:
                 library_docs.append(doc)
             elif isinstance(doc.data, dict) and {"lists", "macros"} & set(doc.data):
                 extra = sorted(set(doc.data) - {"lists", "macros"})
                 diagnostics.extend(doc.diag((k,), "R002", f"unknown key {k!r} in a library document (lists, macros)") for k in extra)
             else:
-                diagnostics.append(doc.diag((), "R008", "a document must be a rule (with `id`) or hold `lists`/`macros`"))
+                diagnostics.append(doc.diag((), "R008", "a document must be a rule (with `id`), hold `lists`/`macros`, or `quiet_hours`"))
 
     library = _Library(library_docs, aliases, diagnostics)
     rules: list[CompiledRule] = []
@@ -249,7 +258,7 @@ def load_rules(
     diagnostics.extend(library.unused())
 
     shown = sorted(d for d in diagnostics if d.severity != "suppressed")
-    ruleset = RuleSet(rules, shown, digest.hexdigest()[:12])
+    ruleset = RuleSet(rules, shown, digest.hexdigest()[:12], quiet_hours=tuple(quiet))
     for rule in rules:
         for key in rule.index_types or [None]:
             ruleset.by_type.setdefault(key, []).append(rule)

@@ -3,7 +3,8 @@
 Keys of a rule: id, title, description, level, status, owner, tags, references, when (the
 condition, rules/conditions.py), unless (an exception in the same language), window or
 new_term (stateful rules, rules/windows.py), gold (backtest criterion, rules/backtest.py),
-dedup, notify, tests.
+dedup, notify, tests; and the noise controls inhibits and realert (alerts/noise/). A document
+holding `quiet_hours:` (QuietHours) sets recurring quiet windows for the whole rule set.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ class Dedup(BaseModel):
 
     key: tuple[str, ...] = ()
     within: str = "6h"
+    fuzzy: bool = True  # also join reports whose fingerprints match (alerts/noise/fingerprint.py)
 
     @field_validator("within")
     @classmethod
@@ -84,6 +86,111 @@ class NewTerm(BaseModel):
         return parse_duration(self.within)
 
 
+LEVELS: tuple[str, ...] = ("info", "low", "medium", "high", "critical")
+
+
+class Inhibits(BaseModel):
+    """`inhibits: {levels: [low, medium], within: 6h, same: [location.admin1_code]}`: while this
+    rule's alert is recent, alerts of other rules at those levels (default: every level below
+    this rule's), optionally only of `rules` / with one of `tags`, whose `same` labels equal
+    this alert's are muted (Alertmanager's inhibit_rules: source, target matchers, equal)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    levels: tuple[Level, ...] = ()
+    rules: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    within: str = "6h"
+    same: tuple[str, ...] = ("location.admin1_code",)
+
+    _within = field_validator("within")(_positive_duration)
+
+    @field_validator("same")
+    @classmethod
+    def _partition_local(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        # The events topic is keyed by province: only then does one worker see both alerts.
+        if "location.admin1_code" not in value:
+            raise ValueError("must include location.admin1_code (the events topic is keyed by province)")
+        return value
+
+    @property
+    def period(self) -> timedelta:
+        return parse_duration(self.within)
+
+
+class Realert(BaseModel):
+    """`realert: {every: 1h, exponential: true, max: 24h}`: updates of an open incident are
+    sent at most once per `every` (doubling after each one sent when `exponential`, up to `max`);
+    the changes of the ones held back go out with the next one sent."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    every: str
+    exponential: bool = False
+    max: str | None = None
+
+    _every = field_validator("every")(_positive_duration)
+
+    @field_validator("max")
+    @classmethod
+    def _max(cls, value: str | None) -> str | None:
+        return None if value is None else _positive_duration(value)
+
+    @model_validator(mode="after")
+    def _max_not_below_every(self) -> "Realert":
+        if self.max is not None and parse_duration(self.max) < parse_duration(self.every):
+            raise ValueError("max is shorter than every")
+        return self
+
+
+_CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
+Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class QuietWindow(BaseModel):
+    """One recurring quiet window: `{days: [mon, tue], start: "22:00", end: "06:00",
+    timezone: Europe/London, below: high}`. A window whose end is not after its start runs
+    past midnight into the next day; `days` are the days it starts on."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str | None = None
+    days: tuple[Day, ...] = DAYS  # type: ignore[assignment]
+    start: str
+    end: str
+    timezone: str = "UTC"
+    below: Level  # alerts of a lower level are held back (counted, logged) in the window
+
+    @field_validator("start", "end", mode="before")
+    @classmethod
+    def _clock(cls, value: Any) -> str:
+        if isinstance(value, int) and 0 <= value < 24 * 60:
+            value = f"{value // 60:02d}:{value % 60:02d}"  # YAML 1.1 reads 22:00 as 1320
+        if not isinstance(value, str) or not _CLOCK.match(value):
+            raise ValueError(f"{value!r} is not a time of day such as 22:00")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (an IANA name such as Europe/London)") from None
+        return value
+
+
+class QuietHours(BaseModel):
+    """A document `quiet_hours: [window, ...]` in a rule directory."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    quiet_hours: tuple[QuietWindow, ...] = Field(min_length=1)
+
+
 class RuleTest(BaseModel):
     """A regression test: report text (or a file) and whether the rule must fire on it."""
 
@@ -122,6 +229,8 @@ class RuleSpec(BaseModel):
     gold: Any = None  # backtest only: a condition on the pseudo-event of a gold row (rules/backtest.py)
     dedup: Dedup = Dedup()
     notify: tuple[str, ...] = ()
+    inhibits: Inhibits | None = None
+    realert: Realert | None = None
     tests: tuple[RuleTest, ...] = ()
 
 

@@ -8,6 +8,8 @@ sets (stage, event type, rule id, level, receiver, outcome) so series stay few.
     events out      watchfloor_events_total{event_type}             events published
     alerts          watchfloor_alerts_total{rule_id,level}          alerts fired
     deliveries      watchfloor_deliveries_total{receiver,outcome}   ok | deferred | retryable | permanent
+    held back       watchfloor_suppressed_total{reason,rule_id}     silenced | inhibited | quiet_hours | realert
+    joined          watchfloor_incident_joins_total{how}            match stage: exact (same dedup key) | fuzzy (fingerprint)
     dead letters    watchfloor_dlq_messages_total{stage}            extract | match | deliver | deliveries (a receiver failed for good)
     latency         watchfloor_stage_seconds{stage}                 extract: per batch; match, deliver: per message
     HTTP ingest     watchfloor_http_reports_total{outcome}          accepted | invalid | not_json | too_large | failed
@@ -39,6 +41,11 @@ class Metrics:
                               ["rule_id", "level"], registry=registry)
         self.deliveries = Counter("watchfloor_deliveries", "Delivery outcomes, by receiver.",
                                   ["receiver", "outcome"], registry=registry)
+        self.suppressed = Counter("watchfloor_suppressed", "Alerts held back from every receiver, by reason and rule.",
+                                  ["reason", "rule_id"], registry=registry)
+        self.incident_joins = Counter("watchfloor_incident_joins",
+                                      "Alerts the match stage joined to an earlier incident, by how.",
+                                      ["how"], registry=registry)
         self.dead_letters = Counter("watchfloor_dlq_messages", "Messages sent to a dead-letter topic, by stage.",
                                     ["stage"], registry=registry)
         self.stage_seconds = Histogram("watchfloor_stage_seconds",
@@ -90,6 +97,16 @@ def alert_fired(alert) -> None:
 def delivery(receiver: str, outcome: str) -> None:
     """`outcome`: the channel's status (ok, retryable, permanent), or deferred (to the retry queue)."""
     METRICS.deliveries.labels(receiver=receiver, outcome=outcome).inc()
+
+
+def suppressed(reason: str, rule_id: str) -> None:
+    """An alert held back (alerts/noise/gate.py): silenced, inhibited, quiet_hours or realert."""
+    METRICS.suppressed.labels(reason=reason, rule_id=rule_id).inc()
+
+
+def incident_joined(how: str) -> None:
+    """`how`: exact (the rule's dedup key) or fuzzy (fingerprint match)."""
+    METRICS.incident_joins.labels(how=how).inc()
 
 
 def dead_letter(stage: str) -> None:

@@ -4,7 +4,9 @@ The alerts topic, the retry topic and the `incidents` table are all keyed by inc
 one worker owns an incident at a time and its state (thread roots, sources, facts, queued
 deliveries) survives restarts through the table's changelog. Each receiver is tried briefly
 in line; a receiver that is still failing gets the delivery deferred to the retry queue (see
-alerts/deferral.py), so one dead receiver never holds up the others.
+alerts/deferral.py), so one dead receiver never holds up the others. Before that, the noise
+gate (alerts/noise/gate.py) may hold the alert back: silenced, inhibited, in quiet hours or
+before its rule's realert interval — logged as HELD with the reason, and counted.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from alerts.deferral import Deferred, defer, must_defer
 from alerts.deliver.retry import RetryPolicy
 from alerts.deliver.send import deliver as deliver_alert
 from alerts.incidents import IncidentState, decide, record_refs
+from alerts.noise.gate import gate
 from alerts.silences import silenced_by
 
 from ..stages import StageError, decode_alert
@@ -64,15 +67,18 @@ def register(app, topics, runtime) -> None:
                 alert = decode_alert(event.message.value)
                 key = alert.incident_key.encode()
                 notice, state = decide(load(key), alert, rt.clock())
-                silence = await active_silence(alert)
-                if silence is not None:
-                    # Suppressed, not dropped: logged with the silence that matched, and counted.
+                notice, state, held = gate(notice, state, rt.clock(), silence=await active_silence(alert),
+                                           quiet_hours=rt.ruleset.quiet_hours)
+                if held is not None:
+                    # Held back, not dropped: logged with the reason, counted, kept in the incident.
                     store(key, state)
-                    log.info("SILENCED [%s] %s %s by %s (%s: %s)", alert.level, alert.title, alert.alert_id,
-                             silence.id, silence.created_by, silence.comment,
+                    log.info("HELD %s [%s] %s %s: %s%s", held.reason.upper(), alert.level, alert.title,
+                             alert.alert_id, held.detail, " (redelivery)" if held.again else "",
                              extra={"alert_id": alert.alert_id, "rule_id": alert.rule_id})
-                    for receiver in alert.receivers:
-                        metrics.delivery(receiver, "silenced")
+                    if not held.again:
+                        metrics.suppressed(held.reason, alert.rule_id)
+                        for receiver in alert.receivers:
+                            metrics.delivery(receiver, held.reason)
                     continue
                 now_receivers = {r: c for r, c in rt.channels.items() if not must_defer(state, r)}
                 results = await deliver_alert(alert, now_receivers, rt.ledger, inline, notice=notice)

@@ -1,12 +1,16 @@
 """The match agent: events -> alerts, by the loaded rule set.
 
 Window and new-term state lives in the `rule-state` table. The events topic is keyed by
-province (admin1 code), so state keyed by province is owned by one worker at a time.
+province (admin1 code), so state keyed by province is owned by one worker at a time: the
+`noise-memory` table (recent incidents' fingerprints and active inhibitions per province,
+alerts/noise/province.py) too.
 """
 
 from __future__ import annotations
 
 import logging
+
+from alerts.noise.province import settle
 
 from .. import metrics
 from ..records import to_bytes
@@ -23,13 +27,28 @@ def register(app, topics, runtime) -> None:
         key_type=bytes, value_type=bytes, help="window and new-term state by rule and key",
     ))
 
+    noise_memory = JsonTable(app.Table(
+        "noise-memory", default=None, partitions=app.conf.topic_partitions,
+        key_type=bytes, value_type=bytes, help="recent incidents and inhibitions by province",
+    ))
+
+    def settled(rt, alerts):
+        # Joins each alert to an earlier incident of its province (fuzzy) and marks inhibited ones.
+        specs = {rule.id: rule.spec for rule in rt.ruleset.rules}
+        for item in settle(alerts, noise_memory, specs):
+            if item.how in ("exact", "fuzzy"):
+                metrics.incident_joined(item.how)
+            if item.alert.own_incident_key:
+                log.info("alert %s joins incident %s (%s)", item.alert.alert_id, item.alert.incident_key, item.how)
+            yield item.alert
+
     @app.agent(topics.events, concurrency=1, name="watchfloor.match")
     async def match(stream):
         rt = runtime()
         async for event in stream.events():
             started = metrics.now()
             try:
-                alerts = match_event(rt.ruleset, event.message.value, rt.clock, rule_state)
+                alerts = list(settled(rt, match_event(rt.ruleset, event.message.value, rt.clock, rule_state)))
                 for alert in alerts:
                     await (await topics.alerts.send(key=alert.incident_key.encode(), value=to_bytes(alert)))
                     log.info("alert %s fired: rule %s on event %s", alert.alert_id, alert.rule_id, alert.event.event_id)
