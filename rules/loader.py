@@ -256,6 +256,13 @@ def load_rules(
         if spec is not None and not doc.flawed and not [e for e in errors if e.severity != "warning"]:
             rules.append(CompiledRule(spec, predicate, doc.file, _index_types(doc.data.get("when")), gold))
     diagnostics.extend(library.unused())
+    for doc in rule_docs:  # a typo in `inhibits.rules` would mute nothing: say so
+        inhibits = doc.data.get("inhibits")
+        named = inhibits.get("rules") if isinstance(inhibits, dict) else None
+        for i, rule_id in enumerate(named if isinstance(named, list) else []):
+            if isinstance(rule_id, str) and rule_id not in seen:
+                diagnostics.append(doc.diag(("inhibits", "rules", i), "W003",
+                                            f"inhibits.rules: no rule {rule_id!r} is loaded", "warning"))
 
     shown = sorted(d for d in diagnostics if d.severity != "suppressed")
     ruleset = RuleSet(rules, shown, digest.hexdigest()[:12], quiet_hours=tuple(quiet))

@@ -188,7 +188,7 @@ class QuietHours(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    quiet_hours: tuple[QuietWindow, ...] = Field(min_length=1)
+    quiet_hours: tuple[QuietWindow, ...]
 
 
 class RuleTest(BaseModel):
