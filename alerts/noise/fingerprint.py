@@ -3,14 +3,15 @@
 Outlets describe one incident differently: one names the group, another says "gunmen"; one
 places it in a town, another only in the province; one dates it a day later; one calls it an
 attack, another an armed clash. A `Fingerprint` keeps what identifies an incident (place, kind,
-actors, victims' ranks, date) and `same_incident(a, b)` says whether two can be the same:
+actors, kinds of victim, date) and `same_incident(a, b)` says whether two can be the same:
 
 - same country and province (admin1), and the places compatible: one of them only known to
   province level, or the same town (GeoNames id or spelling), or within `NEARBY_KM`;
 - compatible kinds: equal ACLED sub-event types or two that reports confuse (`SUB_EVENT_GROUPS`);
   without a sub-event type on one side, the same PLOVER event type;
 - actors overlapping (spelling variants count) or unknown on one side;
-- victims' ranks overlapping or not given on one side;
+- victims' rank classes (senior officer, civilian, ...) overlapping or not given on one side
+  (outlets write "Brigadier", "Brigadier General" or "a senior officer" for one man);
 - dates within `date_tolerance` days, or one unknown;
 - not two different events of the same report (a report that tells of two attacks means two).
 
@@ -36,9 +37,9 @@ PROVINCE_LEVEL = ("admin1", "country", "region")
 
 # ACLED sub-event types that reports of one incident are seen to disagree on.
 SUB_EVENT_GROUPS: tuple[frozenset[str], ...] = (
-    frozenset({"Armed clash", "Attack", "Non-state actor overtakes territory", "Government regains territory"}),
-    frozenset({"Attack", "Air/drone strike", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED",
-               "Suicide bomb", "Grenade"}),
+    # Violence: a bombing is "an attack" to one outlet, "clashes" to another.
+    frozenset({"Armed clash", "Attack", "Air/drone strike", "Shelling/artillery/missile attack",
+               "Remote explosive/landmine/IED", "Suicide bomb", "Grenade"}),
     frozenset({"Non-state actor overtakes territory", "Government regains territory",
                "Non-violent transfer of territory", "Armed clash"}),
     frozenset({"Change to group/activity", "Non-violent transfer of territory", "Headquarters or base established"}),
@@ -63,7 +64,7 @@ class Fingerprint(BaseModel):
     event_type: str
     sub_event: str | None = None
     actors: tuple[str, ...] = ()  # normalised names of identified actors
-    ranks: tuple[str, ...] = ()  # normalised victim ranks
+    victims: tuple[str, ...] = ()  # victims' rank classes, "unknown" left out
     day: date | None = None
 
 
@@ -77,9 +78,12 @@ def normalised(name: str) -> str:
 
 def fingerprint_of(event: Event) -> Fingerprint:
     place = event.location
-    town = place is not None and place.precision not in PROVINCE_LEVEL and bool(place.name or place.text)
+    # "The countryside of Aleppo province" (an area named as its province) is province level.
+    town = (place is not None and place.precision not in PROVINCE_LEVEL and bool(place.name or place.text)
+            and not (place.precision == "area" and place.admin1_name
+                     and normalised(place.name or "") == normalised(place.admin1_name)))
     actors = sorted({normalised(a.name) for a in event.actors if a.kind != "unidentified" and normalised(a.name)})
-    ranks = sorted({normalised(v.rank) for v in event.victims if v.rank and normalised(v.rank)})
+    victims = sorted({v.rank_class for v in event.victims if v.rank_class != "unknown"})
     return Fingerprint(
         report_ids=(event.report_id,),
         event_ids=(event.event_id,),
@@ -92,7 +96,7 @@ def fingerprint_of(event: Event) -> Fingerprint:
         event_type=event.event_type,
         sub_event=event.acled_sub_event_type,
         actors=tuple(actors),
-        ranks=tuple(ranks),
+        victims=tuple(victims),
         day=event.date,
     )
 
@@ -148,7 +152,7 @@ def differences(a: Fingerprint, b: Fingerprint, date_tolerance: int = DATE_TOLER
         out.append("kind")
     if not _overlap(a.actors, b.actors):
         out.append("actors")
-    if not _overlap(a.ranks, b.ranks):
+    if not (not a.victims or not b.victims or set(a.victims) & set(b.victims)):
         out.append("victims")
     if not same_time(a, b, date_tolerance):
         out.append("date")
@@ -162,14 +166,14 @@ def same_incident(a: Fingerprint, b: Fingerprint, date_tolerance: int = DATE_TOL
 
 def merged(known: Fingerprint, new: Fingerprint) -> Fingerprint:
     """An incident's fingerprint after another report joined it: the more precise place, every
-    actor and rank reported, the first date and kind given."""
+    actor and kind of victim reported, the first date and kind given."""
     place = {k: getattr(new if known.place is None and new.place else known, k)
              for k in ("place", "geonameid", "lat", "lon")}
     return known.model_copy(update={
         "report_ids": tuple(dict.fromkeys((*known.report_ids, *new.report_ids))),
         "event_ids": tuple(dict.fromkeys((*known.event_ids, *new.event_ids))),
         "actors": tuple(sorted({*known.actors, *new.actors})),
-        "ranks": tuple(sorted({*known.ranks, *new.ranks})),
+        "victims": tuple(sorted({*known.victims, *new.victims})),
         "day": known.day or new.day,
         "sub_event": known.sub_event or new.sub_event,
         **place,

@@ -31,6 +31,10 @@ SAME = [
     ("an attack, not an IED", {"acled_sub_event_type": "Attack", "acled_event_type": "Violence against civilians"}),
     ("only one rank named", {"victims": (victim("a Brigadier", rank="Brigadier", rank_class="senior_officer"),)}),
     ("no ranks named", {"victims": (victim("three soldiers", count=3),)}),
+    ("another senior rank for the same man", {"victims": (victim("a Brigadier General", rank="General",
+                                                                 rank_class="senior_officer"),)}),
+    ("the countryside of the province", {"location": place(text="the countryside of Aleppo", name="Aleppo",
+                                                           precision="area", geonameid=170062)}),
 ]
 
 DIFFERENT = [
@@ -41,7 +45,7 @@ DIFFERENT = [
     ("a protest", {"event_type": "PROTEST", "acled_sub_event_type": "Peaceful protest"}, ("kind",)),
     ("an air strike vs an arrest", {"event_type": "COERCE", "acled_sub_event_type": "Arrests"}, ("kind",)),
     ("another group", {"actors": (actor("HTS", "Hay'at Tahrir al-Sham", "jihadist"),)}, ("actors",)),
-    ("other ranks", {"victims": (victim("a Colonel", rank="Colonel", rank_class="senior_officer"),)}, ("victims",)),
+    ("civilians, not officers", {"victims": (victim("two civilians", rank_class="civilian", count=2),)}, ("victims",)),
     ("three days later", {"date": date(2017, 11, 28)}, ("date",)),
 ]
 
@@ -66,7 +70,9 @@ def test_reports_of_different_incidents_do_not(why, changes, reasons):
     ("Air/drone strike", "Shelling/artillery/missile attack", True),
     ("Remote explosive/landmine/IED", "Attack", True),
     ("Peaceful protest", "Protest with intervention", True),
-    ("Air/drone strike", "Armed clash", False),
+    ("Air/drone strike", "Armed clash", True),
+    ("Sexual violence", "Armed clash", False),
+    ("Air/drone strike", "Arrests", False),
     ("Remote explosive/landmine/IED", "Non-state actor overtakes territory", False),
     ("Change to group/activity", "Armed clash", False),
     (None, "Armed clash", True),  # one without a sub-event type: the PLOVER type decides
