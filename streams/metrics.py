@@ -7,7 +7,8 @@ sets (stage, event type, rule id, level, receiver, outcome) so series stay few.
     reports in      watchfloor_reports_total                        reports the extract stage read
     events out      watchfloor_events_total{event_type}             events published
     alerts          watchfloor_alerts_total{rule_id,level}          alerts fired
-    deliveries      watchfloor_deliveries_total{receiver,outcome}   ok | deferred | retryable | permanent
+    deliveries      watchfloor_deliveries_total{receiver,outcome}   ok | deferred | retryable | permanent,
+                                                                    or held back: silenced | inhibited | quiet_hours | realert
     held back       watchfloor_suppressed_total{reason,rule_id}     silenced | inhibited | quiet_hours | realert
     joined          watchfloor_incident_joins_total{how}            match stage: exact (same dedup key) | fuzzy (fingerprint)
     dead letters    watchfloor_dlq_messages_total{stage}            extract | match | deliver | deliveries (a receiver failed for good)

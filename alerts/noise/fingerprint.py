@@ -6,7 +6,8 @@ attack, another an armed clash. A `Fingerprint` keeps what identifies an inciden
 actors, kinds of victim, date) and `same_incident(a, b)` says whether two can be the same:
 
 - same country and province (admin1), and the places compatible: one of them only known to
-  province level, or the same town (GeoNames id or spelling), or within `NEARBY_KM`;
+  province level, or the same GeoNames place, or within `NEARBY_KM` of each other when both
+  have coordinates, else the same name up to spelling;
 - compatible kinds: equal ACLED sub-event types or two that reports confuse (`SUB_EVENT_GROUPS`);
   without a sub-event type on one side, the same PLOVER event type;
 - actors overlapping (spelling variants count) or unknown on one side;
@@ -34,6 +35,7 @@ NEARBY_KM = 10.0  # "near Maskanah" and "Maskanah": a village and its town
 SPELLING_SIMILARITY = 0.85  # difflib ratio above which two names are one name spelled twice
 DATE_TOLERANCE_DAYS = 1
 PROVINCE_LEVEL = ("admin1", "country", "region")
+MAX_IDS = 50  # report and event ids a merged fingerprint keeps (bounds the province's state)
 
 # ACLED sub-event types that reports of one incident are seen to disagree on.
 SUB_EVENT_GROUPS: tuple[frozenset[str], ...] = (
@@ -120,10 +122,10 @@ def same_place(a: Fingerprint, b: Fingerprint) -> bool:
         return True  # one is known to province level only: the town is within it
     if a.geonameid is not None and a.geonameid == b.geonameid:
         return True
-    if _spelled_alike(a.place, b.place):
-        return True
     distance = _km(a, b)
-    return distance is not None and distance <= NEARBY_KM
+    if distance is not None:
+        return distance <= NEARBY_KM  # both placed by the gazetteer: the map decides, not the spelling
+    return _spelled_alike(a.place, b.place)
 
 
 def same_kind(a: Fingerprint, b: Fingerprint) -> bool:
@@ -170,8 +172,8 @@ def merged(known: Fingerprint, new: Fingerprint) -> Fingerprint:
     place = {k: getattr(new if known.place is None and new.place else known, k)
              for k in ("place", "geonameid", "lat", "lon")}
     return known.model_copy(update={
-        "report_ids": tuple(dict.fromkeys((*known.report_ids, *new.report_ids))),
-        "event_ids": tuple(dict.fromkeys((*known.event_ids, *new.event_ids))),
+        "report_ids": tuple(dict.fromkeys((*known.report_ids, *new.report_ids)))[-MAX_IDS:],
+        "event_ids": tuple(dict.fromkeys((*known.event_ids, *new.event_ids)))[-MAX_IDS:],
         "actors": tuple(sorted({*known.actors, *new.actors})),
         "victims": tuple(sorted({*known.victims, *new.victims})),
         "day": known.day or new.day,

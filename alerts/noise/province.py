@@ -43,7 +43,8 @@ def settle(alerts: Sequence[Alert], memory: MutableMapping[str, dict],
             out.append(Settled(alert, None))
             continue
         spec = rules.get(alert.rule_id)
-        recent_key, inhibit_key = f"incidents|{province}", f"inhibitions|{province}"
+        # One entry per province and rule: a write carries only that rule's open incidents.
+        recent_key, inhibit_key = f"incidents|{province}|{alert.rule_id}", f"inhibitions|{province}"
         alert, recent, how = join(RecentIncidents.from_dict(memory.get(recent_key)), alert,
                                   fuzzy=spec.dedup.fuzzy if spec is not None else True)
         memory[recent_key] = recent.to_dict()

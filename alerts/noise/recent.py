@@ -23,8 +23,8 @@ from alerts.model import Alert
 
 from .fingerprint import Fingerprint, fingerprint_of, merged, same_incident
 
-MAX_INCIDENTS = 500  # per province: far above a province's open incidents; bounds the state
-MAX_ALERT_IDS = 100  # per incident, for recognising redeliveries
+MAX_INCIDENTS = 200  # per province and rule: far above the open incidents seen; bounds the state
+MAX_ALERT_IDS = 20  # per incident, for recognising redeliveries (older ones still match by fingerprint)
 How = Literal["new", "repeat", "exact", "fuzzy"]
 
 

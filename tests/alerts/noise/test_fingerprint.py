@@ -40,6 +40,7 @@ SAME = [
 DIFFERENT = [
     ("another province", {"location": HOMS}, ("place",)),
     ("another town 60 km away", {"location": FAR_TOWN}, ("place",)),
+    ("a namesake 60 km away", {"location": place(geonameid=1234, lat=36.6, lon=37.0)}, ("place",)),
     ("another country's admin1 code", {"location": place(country_code="IRQ")}, ("place",)),
     ("no place at all", {"location": None}, ("place",)),
     ("a protest", {"event_type": "PROTEST", "acled_sub_event_type": "Peaceful protest"}, ("kind",)),
