@@ -32,10 +32,15 @@ def register(app, topics, runtime) -> None:
         key_type=bytes, value_type=bytes, help="recent incidents and inhibitions by province",
     ))
 
+    specs: dict = {"ruleset": None, "by_id": {}}  # the running rule set's specs by rule id
+
     def settled(rt, alerts):
         # Joins each alert to an earlier incident of its province (fuzzy) and marks inhibited ones.
-        specs = {rule.id: rule.spec for rule in rt.ruleset.rules}
-        for item in settle(alerts, noise_memory, specs):
+        if not alerts:
+            return
+        if specs["ruleset"] is not rt.ruleset:  # built once per rule set, not per event
+            specs.update(ruleset=rt.ruleset, by_id={rule.id: rule.spec for rule in rt.ruleset.rules})
+        for item in settle(alerts, noise_memory, specs["by_id"]):
             if item.how in ("exact", "fuzzy"):
                 metrics.incident_joined(item.how)
             if item.alert.own_incident_key:
