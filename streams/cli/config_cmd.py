@@ -12,9 +12,9 @@ def add_parser(subs) -> None:
     parser = sub(subs, "config", "show the effective configuration (WATCHFLOOR_* variables and .env); secrets redacted",
                  "watchfloor config show --format json | jq .kafka_bootstrap")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
-    show = actions.add_parser("show", help="print every setting with its effective value",
-                              description="Print every setting with its effective value. Tokens, passwords and "
-                                          "credentials in URLs are printed as **********.")
+    show = sub(actions, "show", "print every setting with its effective value; tokens, passwords and "
+                                "credentials in URLs are printed as **********",
+               "watchfloor config show --format json | jq .kafka_bootstrap")
     show.add_argument("--format", choices=["yaml", "json"], default="yaml", help="output format (default: yaml)")
     show.set_defaults(run=run)
 
