@@ -68,6 +68,8 @@ def run_feeds(args, settings) -> int:
     def show(result: PollResult) -> None:
         if result.error:
             print(f"feed {result.url}: failed: {result.error}", file=sys.stderr)
+        elif result.not_modified:
+            print(f"feed {result.url}: not modified since the last poll", file=sys.stderr)
         else:
             print(f"feed {result.url}: {result.entries} entries, published {result.published} new "
                   f"to {settings.reports_topic}, refused {result.refused}", file=sys.stderr)

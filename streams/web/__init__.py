@@ -1,7 +1,8 @@
 """The worker's HTTP endpoints, on faust's built-in web server (aiohttp).
 
     POST /reports   one report as JSON -> 202 {"id": ...} once the reports topic has it;
-                    400 not JSON, 413 too large, 422 not a valid report (with the reason)
+                    413 too large, 422 not JSON or not a valid report (with the reason;
+                    422 for both, as FastAPI does, so clients handle one status)
     GET  /health    broker reachable, rules loaded (count, version), last report seen,
                     consumer lag -> 200 when ready, else 503
     GET  /metrics   Prometheus text format (streams/metrics.py)
@@ -56,15 +57,15 @@ class BodyError(Exception):
 def parse_report(raw: bytes) -> Report:
     """A report from a request body, validated by the same model as every other way in."""
     if not raw.strip():
-        raise BodyError(400, "empty body: send one report as a JSON object", "not_json")
+        raise BodyError(422, "empty body: send one report as a JSON object", "not_json")
     try:
         obj = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise BodyError(400, f"not UTF-8: {exc.reason} at byte {exc.start}", "not_json") from None
+        raise BodyError(422, f"not UTF-8: {exc.reason} at byte {exc.start}", "not_json") from None
     except json.JSONDecodeError as exc:
-        raise BodyError(400, f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "not_json") from None
+        raise BodyError(422, f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "not_json") from None
     except RecursionError:
-        raise BodyError(400, "invalid JSON: nested too deeply", "not_json") from None
+        raise BodyError(422, "invalid JSON: nested too deeply", "not_json") from None
     try:
         return report_from_obj(obj)
     except ReportError as exc:

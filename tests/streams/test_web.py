@@ -118,9 +118,9 @@ def test_good_report_is_accepted_reaches_events_and_is_counted(web):
 
 
 @pytest.mark.parametrize("body, status, reason", [
-    (b'{"id": "x", "text": ', 400, "invalid JSON"),
-    (b"\xff\xfe not utf-8", 400, "not UTF-8"),
-    (b"", 400, "empty body"),
+    (b'{"id": "x", "text": ', 422, "invalid JSON"),
+    (b"\xff\xfe not utf-8", 422, "not UTF-8"),
+    (b"", 422, "empty body"),
     (b'["a", "list"]', 422, "must be a JSON object"),
     (b'{"id": "no-text"}', 422, "text: Field required"),
     (b'{"id": "x", "text": "   "}', 422, "text is blank"),
