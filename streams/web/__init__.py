@@ -99,8 +99,8 @@ async def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
     return False
 
 
-def consumer_lag(app: Any) -> int | None:
-    """Messages fetched-but-uncommitted behind the log end, from faust's monitor (cheap).
+def lag_by_topic(app: Any) -> dict[str, int] | None:
+    """Messages behind the log end per topic, from faust's monitor (cheap, no broker call).
 
     Counts the partitions this worker has both fetched from and committed on since it
     started; None when faust has no numbers yet.
@@ -110,10 +110,18 @@ def consumer_lag(app: Any) -> int | None:
         committed = dict(app.monitor.tp_committed_offsets)
     except Exception:  # noqa: BLE001 - the monitor is an implementation detail: no lag then
         return None
-    known = [(end, committed[tp]) for tp, end in ends.items() if committed.get(tp) is not None and end is not None]
-    if not known:
-        return None
-    return sum(max(0, end - done) for end, done in known)
+    lag: dict[str, int] = {}
+    for tp, end in ends.items():
+        done = committed.get(tp)
+        if done is not None and end is not None:
+            lag[tp.topic] = lag.get(tp.topic, 0) + max(0, end - done)
+    return lag or None
+
+
+def consumer_lag(app: Any) -> int | None:
+    """The worker's whole lag (see lag_by_topic), or None when unknown."""
+    lag = lag_by_topic(app)
+    return None if lag is None else sum(lag.values())
 
 
 def _iso(timestamp: float | None) -> str | None:
@@ -170,6 +178,7 @@ def register(app: Any, topics: Any, runtime_fn: Callable[[], Any], state: WebSta
     class Metrics(web.View):
         async def get(self, request: web.Request) -> web.Response:
             rules_info()  # keeps watchfloor_rules_loaded current
+            metrics.consumer_lag(lag_by_topic(self.app) or {})
             body, content_type = metrics.METRICS.exposition(request.headers.get("Accept"))
             # aiohttp refuses a charset inside `content_type=`: send the header as it is.
             return self.bytes(body, headers={"Content-Type": content_type})

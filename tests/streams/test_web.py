@@ -17,7 +17,7 @@ from kafka import KafkaConsumer
 from streams.broker import free_port
 from streams.kafka_io import ensure_topics
 
-from .worker import Pipeline, WorkerProcess
+from .worker import Pipeline, WorkerProcess, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -112,6 +112,9 @@ def test_good_report_is_accepted_reaches_events_and_is_counted(web):
                for line in text.splitlines()), text[:2000]
     assert 'watchfloor_http_reports_total{outcome="accepted"}' in text
     assert "watchfloor_events_total{" in text and "watchfloor_stage_seconds_bucket{" in text
+    # Once faust commits the report's offset (every few seconds), the topic's lag is a series.
+    lag_series = f'watchfloor_consumer_lag_messages{{topic="{settings.reports_topic}"}}'
+    wait_until(lambda: lag_series in request(f"{base}/metrics")[2].decode(), 60, f"{lag_series} in /metrics")
 
     _, _, body = request(f"{base}/health")
     assert json.loads(body)["last_report_at"] is not None
