@@ -95,8 +95,10 @@ def _receiver(doc: Located, name: object, body: object, env: Mapping[str, str], 
     try:
         spec = model.model_validate({k: v for k, v in body.items() if k not in secret_keys})
     except ValidationError as exc:
-        part = _within(doc, path)
-        return None, errors + [d for d in _spec_errors(part, exc) if d.severity == "error"]
+        found = _spec_errors(_within(doc, path), exc)
+        if secret_keys:  # "needs token_env ..." only repeats the R002 above
+            found = [d for d in found if (d.line, d.col) != doc.where(path)]
+        return None, errors + found
     secrets: dict[str, SecretStr] = {}
     for secret, variable in spec.secret_envs().items():
         value = env.get(variable)
@@ -160,7 +162,8 @@ def load_receivers(path: Path | str, env: Mapping[str, str] | None = None, defau
         if "route" in data:
             tree, errors = parse_tree(doc, ("route",), names)
             diagnostics.extend(errors)
-    diagnostics.sort(key=lambda d: (d.line, d.col))
+    # A finding under a refused value only repeats the R001 about it.
+    diagnostics = sorted((d for d in diagnostics if d.severity != "suppressed"), key=lambda d: (d.line, d.col))
     if any(d.severity == "error" for d in diagnostics):
         return ReceiversConfig({}, None, tuple(diagnostics), file)
     return ReceiversConfig(receivers, tree, tuple(diagnostics), file)

@@ -105,8 +105,9 @@ class _Parser:
                     self.error(path + ("receivers", i), "R005",
                                f"unknown receiver {receiver!r} (known: {', '.join(sorted(self.known))})")
             receivers = tuple(dict.fromkeys(r for _, r in listed))
-            if root and not receivers and isinstance(data["receivers"], list):
-                self.error(path + ("receivers",), "R003", "the root route needs at least one receiver (the default)")
+            if not receivers and isinstance(data["receivers"], list):
+                self.error(path + ("receivers",), "R003", "the root route needs at least one receiver (the default)"
+                           if root else "receivers must name at least one receiver (to mute alerts, add a silence)")
         elif root:
             self.error(path, "R008", "missing required key 'receivers' (the root route names the default receiver)")
         keep_going = data.get("continue", False)

@@ -41,12 +41,23 @@ def _config(args):
     return settings, load_receivers_file(settings, need_secrets=False)
 
 
-def _print_diagnostics(config, warnings: bool) -> None:
+def _check(config) -> int:
+    """Every finding as `file:line:col CODE message`, then a summary; 1 when any is an error."""
+    from ..runtime import DEFAULT_RECEIVERS
+
+    if config is None:
+        print(f"no receivers file (WATCHFLOOR_RECEIVERS_FILE): receivers {', '.join(DEFAULT_RECEIVERS)}, "
+              "each rule's notify decides")
+        return 0
     for diagnostic in config.diagnostics:
-        if diagnostic.severity != "error" and not warnings:
-            continue
-        prefix = "" if diagnostic.severity == "error" else "warning: "
-        print(f"{prefix}{diagnostic}", file=sys.stderr)
+        print(f"{'' if diagnostic.severity == 'error' else 'warning: '}{diagnostic}")
+    errors = len(config.errors)
+    names = dict.fromkeys([*DEFAULT_RECEIVERS, *config.receivers])
+    summary = (f"{config.file}: {errors} error(s), {len(config.diagnostics) - errors} warning(s)" if errors else
+               f"{config.file}: {len(names)} receiver(s) ({', '.join(names)}), "
+               f"{'a routing tree' if config.tree else 'no routing tree'}, {len(config.diagnostics)} warning(s)")
+    print(summary, file=sys.stderr if errors else sys.stdout)
+    return 1 if errors else 0
 
 
 def _labels(pairs: list[str]) -> dict[str, list[str]] | None:
@@ -109,20 +120,16 @@ def run(args) -> int:
     from alerts.routing import alert_values, explain, given_values
     from alerts.routing.show import render_routing, render_tree
 
-    from ..runtime import DEFAULT_RECEIVERS
 
     settings, config = _config(args)
-    if config is not None:
-        _print_diagnostics(config, warnings=args.action == "check")
-        if config.errors:
-            print(f"{config.file}: {len(config.errors)} error(s)", file=sys.stderr)
-            return 1
     tree = config.tree if config else None
     if args.action == "check":
-        names = [*DEFAULT_RECEIVERS, *(config.receivers if config else ())]
-        source = config.file if config else "no receivers file (WATCHFLOOR_RECEIVERS_FILE)"
-        print(f"{source}: {len(dict.fromkeys(names))} receiver(s), {'a routing tree' if tree else 'no routing tree'}")
-        return 0
+        return _check(config)
+    if config is not None and config.errors:
+        for diagnostic in config.errors:
+            print(diagnostic, file=sys.stderr)
+        print(f"{config.file}: {len(config.errors)} error(s); see `watchfloor routes check`", file=sys.stderr)
+        return 1
     if args.action == "show":
         sys.stdout.write(render_tree(tree) if tree else f"{NO_TREE_SHOW}\n")
         return 0
