@@ -187,3 +187,12 @@ def test_rules_may_notify_the_receivers_of_the_file(cli, monkeypatch: pytest.Mon
     monkeypatch.setenv("WATCHFLOOR_RECEIVERS_FILE", DESK)
     code, out, _ = cli("rules", "check", str(rule))
     assert code == 0, out
+
+
+def test_routes_test_with_a_report_runs_extraction_and_the_rules(cli) -> None:
+    code, out, _ = cli("routes", "test", "--file", DESK, "--report", "samples/000_59a2029cee1cc623.txt")
+    assert code == 0
+    blocks = {block.splitlines()[0].split()[0]: block.splitlines()[1:] for block in ("\n" + out).split("\nalert ")[1:]}
+    # The default pack raises these on the seed (docs/rules.md); the tree sends them on as above.
+    assert blocks["senior-officer-killed"][0] == "receivers: pager, archive, slack:syria-watch, email:north"
+    assert blocks["group-withdraws-from-province"][0].startswith("receivers: slack:syria-watch")

@@ -47,7 +47,7 @@ class WebhookServer:
         self.requests: list[HookRequest] = []
         self.answers: list[HookAnswer] = []  # answers[i] is what requests[i] got
         self._script: deque[HookAnswer] = deque()
-        self._lock = threading.Lock()
+        self._cond = threading.Condition()
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer((host, 0), _handler_for(self))
         self._server.daemon_threads = True
@@ -77,12 +77,24 @@ class WebhookServer:
         self.stop()
 
     def push(self, *answers: HookAnswer) -> None:
-        with self._lock:
+        with self._cond:
             self._script.extend(answers)
 
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[HookRequest]:
+        """Block until `count` requests arrived; AssertionError on timeout."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while len(self.requests) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise AssertionError(f"expected {count} webhook requests within {timeout}s, got {len(self.requests)}")
+                self._cond.wait(left)
+            return list(self.requests)
+
     def _answer(self, request: HookRequest) -> HookAnswer:
-        with self._lock:
+        with self._cond:
             self.requests.append(request)
+            self._cond.notify_all()
             answer = self._script.popleft() if self._script else HookAnswer()
             self.answers.append(answer)
             return answer
