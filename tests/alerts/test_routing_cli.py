@@ -196,3 +196,9 @@ def test_routes_test_with_a_report_runs_extraction_and_the_rules(cli) -> None:
     # The default pack raises these on the seed (docs/rules.md); the tree sends them on as above.
     assert blocks["senior-officer-killed"][0] == "receivers: pager, archive, slack:syria-watch, email:north"
     assert blocks["group-withdraws-from-province"][0].startswith("receivers: slack:syria-watch")
+
+
+def test_the_sample_receivers_file_is_valid(cli) -> None:
+    code, out, _ = cli("routes", "check", "--file", "samples/receivers.yaml")
+    assert code == 0 and "a routing tree" in out
+    assert all(line.startswith("warning: ") for line in out.splitlines()[:-1])  # only unset secrets
