@@ -169,3 +169,13 @@ def test_each_mistake_is_located_and_nothing_is_kept(tmp_path, text: str, code: 
     assert code in [d.code for d in config.errors], config.diagnostics
     assert config.receivers == {} and config.tree is None
     assert all(str(d).startswith(f"{tmp_path / 'receivers.yaml'}:") for d in config.errors)
+
+
+def test_the_worker_refuses_to_start_on_a_broken_receivers_file(tmp_path, caplog) -> None:
+    from streams.runtime import Runtime
+
+    path = write(tmp_path, "receivers:\n  x: {type: slack, channel: '#c', token_env: WATCHFLOOR_TEST_UNSET}\n")
+    settings = Settings(_env_file=None, receivers_file=path, data_dir=tmp_path / "var")
+    with pytest.raises(SystemExit, match="the receivers file has 1 error"):
+        Runtime.build(settings)  # before any model is loaded: the secret is missing
+    assert "R009 environment variable WATCHFLOOR_TEST_UNSET is not set" in caplog.text
