@@ -49,6 +49,8 @@ class Receiver:
         """The receiver as written, with where each secret comes from (never its value)."""
         shown = {"type": self.spec.type, **self.spec.model_dump(mode="json", by_alias=True, exclude_none=True,
                                                                   exclude={"type"})}
+        if hasattr(self.spec, "effective_port"):
+            shown["port"] = self.spec.effective_port  # the one used, also when the file leaves it out
         shown["secrets"] = {name: f"{MASK} (from ${env})" for name, env in self.spec.secret_envs().items()}
         return shown
 

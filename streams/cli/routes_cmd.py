@@ -61,11 +61,18 @@ def _check(config) -> int:
 
 
 def _labels(pairs: list[str]) -> dict[str, list[str]] | None:
+    from alerts.routing.labels import KNOWN, known_label
+
     labels: dict[str, list[str]] = {}
     for pair in pairs:
         name, eq, value = pair.partition("=")
         if not eq or not name.strip():
             print(f"routes: --label {pair!r} is not NAME=VALUE, e.g. --label level=critical", file=sys.stderr)
+            return None
+        if not known_label(name.strip()):
+            # A mistyped label would silently route as if it were absent.
+            print(f"routes: unknown label {name.strip()!r} (labels: {', '.join(KNOWN)}, or an event field "
+                  "such as event_type)", file=sys.stderr)
             return None
         labels.setdefault(name.strip(), []).append(value.strip())
     return labels

@@ -141,6 +141,7 @@ BAD_ARGS = [
     ("no input", []),
     ("two inputs", ["--label", "level=high", "--alert", "x.json"]),
     ("label without =", ["--label", "critical"]),
+    ("unknown label", ["--label", "contry_code=SYR"]),
     ("alert that is not one", ["--alert", "README.md"]),
 ]
 
@@ -169,6 +170,7 @@ def test_config_show_lists_receivers_without_secrets(cli, monkeypatch: pytest.Mo
         "type": "slack", "channel": "#syria-watch", "token_env": "SLACK_TOKEN_OPS", "timeout": 10.0,
         "secrets": {"token": "********** (from $SLACK_TOKEN_OPS)"}}
     assert config["receivers"]["email:north"]["from"] == "watchfloor@example.org"
+    assert config["receivers"]["email:north"]["port"] == 587  # starttls unless the file says otherwise
     assert set(config["receivers"]) == {"pager", "slack:syria-watch", "email:north", "archive"}
 
 
