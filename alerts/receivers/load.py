@@ -150,7 +150,7 @@ def load_receivers(path: Path | str, env: Mapping[str, str] | None = None, defau
             if key not in TOP_KEYS:
                 diagnostics.append(doc.diag((key,), "R002", f"unknown key {key!r} (top-level keys: {', '.join(TOP_KEYS)})"))
         section = data.get("receivers", {})
-        if "receivers" not in data and docs:
+        if "receivers" not in data and isinstance(doc.data, dict):
             diagnostics.append(doc.diag((), "R008", "missing required key 'receivers'"))
         elif not isinstance(section, dict):
             diagnostics.append(doc.diag(("receivers",), "R003", "receivers must be a mapping of name -> receiver"))
