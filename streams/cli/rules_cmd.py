@@ -25,11 +25,19 @@ def _aliases():
     return actor_aliases()
 
 
+def _receivers() -> tuple[str, ...]:
+    """The receivers a rule's notify may name: `slack`, `email` and the receivers file's."""
+    from ..runtime import receiver_names
+    from ..settings import Settings
+
+    return receiver_names(Settings())
+
+
 def run(args) -> int:
     from rules.cli import check
 
     if args.action == "check":
-        return check(args.paths, args.format, aliases=_aliases())
+        return check(args.paths, args.format, receivers=_receivers(), aliases=_aliases())
     return run_tests(args.paths, wanted(args))
 
 
@@ -43,7 +51,7 @@ def run_tests(paths: list[Path], progress: bool = False) -> int:
 
     from ..settings import Settings
 
-    ruleset = load_rules(paths or None, aliases=_aliases())
+    ruleset = load_rules(paths or None, receivers=_receivers(), aliases=_aliases())
     if ruleset.errors:
         for diagnostic in ruleset.errors:
             print(diagnostic, file=sys.stderr)
