@@ -207,6 +207,7 @@ class PollResult:
     published: int = 0
     refused: int = 0
     error: str | None = None
+    not_modified: bool = False  # the server answered 304: nothing new since the last poll
 
 
 def poll_feed(url: str, store: SeenStore, publish: Callable[[list[Report]], int],
@@ -216,6 +217,7 @@ def poll_feed(url: str, store: SeenStore, publish: Callable[[list[Report]], int]
     try:
         fetched = fetcher(url, *store.validators(url))
         if fetched.status == 304:
+            result.not_modified = True
             return result
         feed, entries = parse(fetched, url)
         result.entries = len(entries)

@@ -32,8 +32,9 @@ def ensure_topics(settings: Settings) -> None:
         admin.close()
 
 
-def publish_reports(settings: Settings, reports: Iterable[Report]) -> int:
-    """Send reports keyed by id; returns how many the broker acknowledged."""
+def publish_reports(settings: Settings, reports: Iterable[Report],
+                    acked: Callable[[int], None] = lambda _n: None) -> int:
+    """Send reports keyed by id; returns how many the broker acknowledged (`acked(1)` per ack)."""
     producer = KafkaProducer(**settings.kafka_client_kwargs(), acks="all", linger_ms=5)
     sent = 0
     try:
@@ -44,6 +45,7 @@ def publish_reports(settings: Settings, reports: Iterable[Report]) -> int:
         for future in futures:
             future.get(timeout=30)
             sent += 1
+            acked(1)
     finally:
         producer.close()
     return sent
@@ -90,10 +92,11 @@ class LagProbe:
 
 
 def wait_drained(settings: Settings, group: str, timeout: float, settle: float = 2.0,
-                 alive: Callable[[], bool] = lambda: True) -> bool:
+                 alive: Callable[[], bool] = lambda: True, on_lag: Callable[[int], None] = lambda _lag: None) -> bool:
     """True once the group has committed everything on the three stage topics for `settle` s.
 
-    Returns False on timeout or as soon as `alive()` says the worker is gone.
+    Returns False on timeout or as soon as `alive()` says the worker is gone. `on_lag` gets
+    each lag read (-1 while the group coordinator is not up yet).
     """
     probe = LagProbe(settings, group, [settings.reports_topic, settings.events_topic, settings.alerts_topic])
     deadline = time.monotonic() + timeout
@@ -104,6 +107,7 @@ def wait_drained(settings: Settings, group: str, timeout: float, settle: float =
                 lag = probe.lag()
             except KafkaError:
                 lag = -1  # the group coordinator is still coming up: not drained yet
+            on_lag(lag)
             if lag == 0:
                 quiet_since = quiet_since or time.monotonic()
                 if time.monotonic() - quiet_since >= settle:

@@ -15,6 +15,7 @@ sets (stage, event type, rule id, level, receiver, outcome) so series stay few.
     latency         watchfloor_stage_seconds{stage}                 extract: per batch; match, deliver: per message
     HTTP ingest     watchfloor_http_reports_total{outcome}          accepted | invalid | not_json | too_large | failed
     freshness       watchfloor_last_report_timestamp_seconds        when the extract stage last read a report
+    consumer lag    watchfloor_consumer_lag_messages{topic}         behind the log end, per topic (set on each scrape)
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ class Metrics:
         self.last_report = Gauge("watchfloor_last_report_timestamp_seconds",
                                  "Unix time the extract stage last read a report (0: none yet).", registry=registry)
         self.rules_loaded = Gauge("watchfloor_rules_loaded", "Rules in the loaded rule set.", registry=registry)
+        self.lag = Gauge("watchfloor_consumer_lag_messages",
+                         "Messages on a topic this worker has fetched from but not yet committed.",
+                         ["topic"], registry=registry)
         self._last_report_at: float | None = None
 
     def exposition(self, accept: str | None = None) -> tuple[bytes, str]:
@@ -116,6 +120,11 @@ def dead_letter(stage: str) -> None:
 
 def http_report(outcome: str) -> None:
     METRICS.http_reports.labels(outcome=outcome).inc()
+
+
+def consumer_lag(by_topic: dict[str, int]) -> None:
+    for topic, lag in by_topic.items():
+        METRICS.lag.labels(topic=topic).set(lag)
 
 
 def last_report_seen() -> float | None:

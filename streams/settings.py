@@ -6,6 +6,7 @@ Secrets are SecretStr: they never print, in `config show`, logs or DLQ records.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -57,6 +58,9 @@ class Settings(BaseSettings):
 
     # Rules and receivers
     rules_dirs: Annotated[list[Path], NoDecode] = Field(default_factory=list)  # os.pathsep-separated
+    # Named receivers and the routing tree (docs/receivers.md); without it, `slack` and `email`
+    # below are the receivers and each rule's `notify` picks among them.
+    receivers_file: Path | None = None
     rules_reload_seconds: float = Field(2.0, gt=0)  # how often workers look for rule changes
 
     # Delivery: brief attempts in line, then the retry queue until a receiver is back
@@ -152,40 +156,46 @@ class Settings(BaseSettings):
         Not only SecretStr fields: any field whose name says secret, and passwords or tokens
         written into URLs (`https://user:pw@host`, `?token=...`) anywhere in a value.
         """
-        import re
-        from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-        mask = "**********"
-        secret_name = re.compile(r"pass(word|wd)?$|password|secret|token|api_?key|credential|signature|^sig$|^key$|^auth", re.I)
-
-        def url(text: str) -> str:
-            bare = re.match(r"([^/@\s:]+):[^/@\s]+@(.*)", text)  # "user:pw@host:port" without a scheme
-            if bare:
-                return f"{bare.group(1)}:{mask}@{bare.group(2)}"
-            try:
-                parts = urlsplit(text)
-            except ValueError:
-                return text
-            netloc, query = parts.netloc, parts.query
-            if "@" in netloc:
-                userinfo, _, host = netloc.rpartition("@")
-                user, colon, _ = userinfo.partition(":")
-                netloc = f"{user}:{mask}@{host}" if colon else f"{mask}@{host}"
-            if query:
-                pairs = parse_qsl(query, keep_blank_values=True)
-                query = urlencode([(k, mask if secret_name.search(k) else v) for k, v in pairs], safe="*")
-            return urlunsplit(parts._replace(netloc=netloc, query=query))
-
-        def clean(name: str, value: Any) -> Any:
-            if value is None:
-                return None  # "not set" says nothing about a secret
-            if secret_name.search(name):
-                return mask
-            if isinstance(value, (list, tuple)):
-                return [clean(name, item) for item in value]
-            if isinstance(value, str) and ("@" in value or "?" in value):
-                return url(value)
-            return value
-
-        return {name: mask if isinstance(getattr(self, name), SecretStr) else clean(name, value)
+        return {name: MASK if isinstance(getattr(self, name), SecretStr) else redact_value(name, value)
                 for name, value in self.model_dump(mode="json").items()}
+
+
+MASK = "**********"
+_SECRET_NAME = re.compile(r"pass(word|wd)?$|password|secret|token|api_?key|credential|signature|^sig$|^key$|^auth", re.I)
+
+
+def _redact_url(text: str) -> str:
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    bare = re.match(r"([^/@\s:]+):[^/@\s]+@(.*)", text)  # "user:pw@host:port" without a scheme
+    if bare:
+        return f"{bare.group(1)}:{MASK}@{bare.group(2)}"
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return text
+    netloc, query = parts.netloc, parts.query
+    if "@" in netloc:
+        userinfo, _, host = netloc.rpartition("@")
+        user, colon, _ = userinfo.partition(":")
+        netloc = f"{user}:{MASK}@{host}" if colon else f"{MASK}@{host}"
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode([(k, MASK if _SECRET_NAME.search(k) else v) for k, v in pairs], safe="*")
+    return urlunsplit(parts._replace(netloc=netloc, query=query))
+
+
+def redact_value(name: str, value: Any) -> Any:
+    """`value` of a setting called `name` as it may be shown: a secret-sounding name masks it,
+    credentials in URLs are masked; mappings and lists are cleaned item by item."""
+    if value is None:
+        return None  # "not set" says nothing about a secret
+    if _SECRET_NAME.search(name):
+        return MASK
+    if isinstance(value, dict):
+        return {k: redact_value(str(k), v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [redact_value(name, item) for item in value]
+    if isinstance(value, str) and ("@" in value or "?" in value):
+        return _redact_url(value)
+    return value

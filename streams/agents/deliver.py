@@ -20,6 +20,7 @@ from alerts.deliver.retry import RetryPolicy
 from alerts.deliver.send import deliver as deliver_alert
 from alerts.incidents import IncidentState, decide, record_refs
 from alerts.noise.gate import gate
+from alerts.routing import routed
 from alerts.silences import silenced_by
 
 from ..stages import StageError, decode_alert
@@ -64,7 +65,7 @@ def register(app, topics, runtime) -> None:
         async for event in stream.events():
             started = metrics.now()
             try:
-                alert = decode_alert(event.message.value)
+                alert = routed(decode_alert(event.message.value), rt.routes)  # receivers: the tree's, or notify
                 key = alert.incident_key.encode()
                 notice, state = decide(load(key), alert, rt.clock())
                 notice, state, held = gate(notice, state, rt.clock(), silence=await active_silence(alert),

@@ -45,7 +45,7 @@ def register(app, topics, runtime, load, store) -> None:
             else:
                 notice = current(deferred.notice, load(key))
                 results = await deliver_alert(alert, {receiver: channel}, rt.ledger, policy, notice=notice)
-            result = results[0][1] if results else None
+            result = dict(results).get(receiver)  # results follow alert.receivers: pick this receiver's
             state = load(key)
             metrics.delivery(receiver, result.status if result else "permanent")
             if result is not None and result.status == "ok":

@@ -12,6 +12,8 @@ import importlib.resources
 import os
 import shutil
 import subprocess
+import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -62,8 +64,10 @@ def _locked(lock_path: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def fetch_jars(cache_dir: Path | None = None) -> Path:
+def fetch_jars(cache_dir: Path | None = None, on_line: Callable[[str], None] | None = None) -> Path:
     """Make sure the broker's jars are cached and return the ``libs`` directory holding them.
+
+    ``on_line`` receives each line Maven prints while fetching (a progress bar counts them).
 
     Idempotent: a marker (holding the pom's hash) is written only after a complete copy, so
     an interrupted or failed fetch is redone next time, and so is one made from another pom.
@@ -78,7 +82,7 @@ def fetch_jars(cache_dir: Path | None = None) -> Path:
         with _locked(libs.parent / ".fetch.lock"):
             if _is_complete(libs, marker, pom_hash):
                 return libs
-            _run_mvn(pom, libs, marker)
+            _run_mvn(pom, libs, marker, on_line or (lambda _line: None))
             marker.write_text(pom_hash + "\n")
     return libs
 
@@ -90,7 +94,7 @@ def _is_complete(libs: Path, marker: Path, pom_hash: str) -> bool:
         return False
 
 
-def _run_mvn(pom: Path, libs: Path, marker: Path) -> None:
+def _run_mvn(pom: Path, libs: Path, marker: Path, on_line: Callable[[str], None]) -> None:
     mvn = shutil.which("mvn")
     if mvn is None:
         raise BrokerError(
@@ -102,23 +106,32 @@ def _run_mvn(pom: Path, libs: Path, marker: Path) -> None:
     staging = libs.with_name(f"libs.partial-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     cmd = [
-        mvn, "-B", "-q", "-f", str(pom), f"{DEPENDENCY_PLUGIN}:copy-dependencies",
+        mvn, "-B", "-f", str(pom), f"{DEPENDENCY_PLUGIN}:copy-dependencies",
         f"-DoutputDirectory={staging}", "-DincludeScope=runtime",
     ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # Maven is read line by line (for on_line); the timer ends a Maven that hangs.
+    timer = threading.Timer(MVN_TIMEOUT_S, proc.kill)
+    timer.start()
+    lines: list[str] = []
     try:
-        proc = subprocess.run(
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            timeout=MVN_TIMEOUT_S, check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            lines.append(line)
+            on_line(line.rstrip("\n"))
+        proc.wait()
+    finally:
+        timed_out = not timer.is_alive()
+        timer.cancel()
+    output = "".join(lines)
+    if timed_out:
         shutil.rmtree(staging, ignore_errors=True)
-        out = exc.output if isinstance(exc.output, str) else (exc.output or b"").decode("replace")
-        raise BrokerError(f"mvn timed out after {MVN_TIMEOUT_S}s:\n{_tail(out)}") from exc
+        raise BrokerError(f"mvn timed out after {MVN_TIMEOUT_S}s:\n{_tail(output)}")
     if proc.returncode != 0 or not any(staging.glob("*.jar")):
         shutil.rmtree(staging, ignore_errors=True)
         raise BrokerError(
             f"fetching the Kafka jars failed (exit {proc.returncode}): {' '.join(cmd)}\n"
-            f"{_tail(proc.stdout) or '(no output)'}"
+            f"{_tail(output) or '(no output)'}"
         )
     shutil.rmtree(libs, ignore_errors=True)
     staging.rename(libs)

@@ -13,7 +13,7 @@ import pkgutil
 import sys
 
 # Every `<name>_cmd.py` module in this package is a sub-command (it defines add_parser(subs)).
-ORDER = ("worker", "broker", "ingest", "extract", "eval", "rules", "backtest", "silence", "demo", "config")
+ORDER = ("worker", "broker", "ingest", "extract", "eval", "rules", "backtest", "routes", "silence", "demo", "config")
 
 
 def _commands() -> list:

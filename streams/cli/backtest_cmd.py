@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from .common import sub
+from .progress import Progress, add_option, wanted
 
 _CHUNK = 32  # reports per extraction batch (the progress bar moves by chunk)
 
@@ -30,7 +31,7 @@ def add_parser(subs) -> None:
     parser.add_argument("--published-at", metavar="DATE", type=_day,
                         help="publication date for reports that carry none (text files), e.g. 2017-11-25")
     parser.add_argument("--model", default=None, help="spaCy model name or path (default: en_core_web_sm)")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
+    add_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -39,20 +40,6 @@ def _day(text: str) -> datetime:
         return datetime.combine(date.fromisoformat(text), time(), tzinfo=timezone.utc)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date such as 2017-11-25") from None
-
-
-def _progress(total: int, disabled: bool):
-    """A tqdm bar on standard error when tqdm is installed and the run is long enough."""
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        tqdm = None
-    if tqdm is None or disabled or total < 2 * _CHUNK:
-        class _Quiet:
-            def update(self, _n: int) -> None: ...
-            def close(self) -> None: ...
-        return _Quiet()
-    return tqdm(total=total, unit="report", file=sys.stderr, desc="extracting")
 
 
 def _admin1_resolver(gazetteer):
@@ -109,12 +96,11 @@ def run(args) -> int:
     totals["reports"] = len(reports)
 
     events = []
-    bar = _progress(len(reports), args.no_progress or not sys.stderr.isatty())
-    for start in range(0, len(reports), _CHUNK):
-        for found in extractor.extract_many(reports[start:start + _CHUNK]):
-            events.extend(found)
-        bar.update(min(_CHUNK, len(reports) - start))
-    bar.close()
+    with Progress(wanted(args), "extracting", total=len(reports)) as bar:
+        for start in range(0, len(reports), _CHUNK):
+            for found in extractor.extract_many(reports[start:start + _CHUNK]):
+                events.extend(found)
+            bar.update(min(_CHUNK, len(reports) - start))
     totals["events"] = len(events)
     undated = sum(event_time(e) is None for e in events)
     if undated:  # replayed at the latest event time; window/new-term rules skip them if none is dated

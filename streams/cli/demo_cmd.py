@@ -21,6 +21,7 @@ from pathlib import Path
 from extraction.report import ReportError
 
 from .common import read_reports, sub
+from .progress import Progress, add_option, wanted
 
 
 def add_parser(subs) -> None:
@@ -28,6 +29,7 @@ def add_parser(subs) -> None:
                  "watchfloor demo            # or: make demo")
     parser.add_argument("files", nargs="*", help="reports to ingest (default: the samples folder)")
     parser.add_argument("--timeout", type=float, default=240.0, help="seconds to wait for the pipeline to drain")
+    add_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -36,7 +38,7 @@ def _samples() -> list[str]:
     return sorted(str(p) for p in here.glob("*") if p.suffix in (".txt", ".jsonl"))
 
 
-def _print_alert(alert: dict) -> None:
+def _print_alert(alert: dict, write=print) -> None:
     event = alert["event"]
     place = event.get("location") or {}
     where = ", ".join(x for x in (place.get("name"), place.get("admin1_name"), place.get("country")) if x) or "unknown place"
@@ -44,16 +46,18 @@ def _print_alert(alert: dict) -> None:
         f"{v.get('rank') or v['text']} ({v['outcome']}{', retired' if v.get('status') == 'retired' else ''})"
         for v in event.get("victims", [])
     )
-    print(f"\n  ALERT [{alert['level'].upper()}] {alert['title']}", flush=True)
-    print(f"    what : {event['event_type']} / {event.get('acled_sub_event_type')}")
-    print(f"    who  : {', '.join(a['name'] for a in event.get('actors', [])) or 'unidentified'}"
-          + (f" -> {victims}" if victims else ""))
-    print(f"    where: {where} [{place.get('admin1_code') or '-'}]  dead: {event.get('fatalities')}")
-    print(f"    proof: \"{event['evidence']['text'][:160]}\"")
-    print(f"    rule : {alert['rule_id']}  receivers: {', '.join(alert['receivers'])}", flush=True)
+    write("\n".join([
+        f"\n  ALERT [{alert['level'].upper()}] {alert['title']}",
+        f"    what : {event['event_type']} / {event.get('acled_sub_event_type')}",
+        f"    who  : {', '.join(a['name'] for a in event.get('actors', [])) or 'unidentified'}"
+        + (f" -> {victims}" if victims else ""),
+        f"    where: {where} [{place.get('admin1_code') or '-'}]  dead: {event.get('fatalities')}",
+        f"    proof: \"{event['evidence']['text'][:160]}\"",
+        f"    rule : {alert['rule_id']}  receivers: {', '.join(alert['receivers'])}",
+    ]))
 
 
-def _watch_alerts(settings, stop: threading.Event, seen: list) -> None:
+def _watch_alerts(settings, stop: threading.Event, seen: list, write) -> None:
     from kafka import KafkaConsumer
 
     consumer = KafkaConsumer(settings.alerts_topic, **settings.kafka_client_kwargs(), group_id=None,
@@ -64,7 +68,7 @@ def _watch_alerts(settings, stop: threading.Event, seen: list) -> None:
                 for record in records:
                     alert = json.loads(record.value)
                     seen.append(alert)
-                    _print_alert(alert)
+                    _print_alert(alert, write)
     finally:
         consumer.close()
 
@@ -115,12 +119,20 @@ def run(args) -> int:
             worker = subprocess.Popen([sys.executable, "-m", "streams.cli", "worker"], env=env,
                                       stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         print(f"worker started (pid {worker.pid}, log {log_path})", flush=True)
-        watcher = threading.Thread(target=_watch_alerts, args=(settings, stop, seen), daemon=True)
+        bar = Progress(wanted(args), "pipeline", unit="alert")
+
+        def write(text: str) -> None:  # each alert prints above the bar and moves it on
+            bar.write(text, sys.stdout)
+            bar.update(1)
+
+        watcher = threading.Thread(target=_watch_alerts, args=(settings, stop, seen, write), daemon=True)
         watcher.start()
         sent = publish_reports(settings, reports)
         print(f"ingested {sent} report(s) into {settings.reports_topic}; refused {refused}", flush=True)
         started = time.monotonic()
-        drained = wait_drained(settings, settings.app_id, timeout=args.timeout, alive=lambda: worker.poll() is None)
+        with bar:
+            drained = wait_drained(settings, settings.app_id, timeout=args.timeout, alive=lambda: worker.poll() is None,
+                                   on_lag=lambda lag: bar.status(f"{lag} message(s) waiting" if lag >= 0 else "starting"))
         if worker.poll() is not None:
             print(f"the worker exited early with code {worker.returncode}; see {log_path}")
             return 1

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from .common import sub
+from .progress import Progress, add_option, wanted
 
 DATASETS = {
     "acled": ("score against ACLED rows (CSV export with notes, event_type, sub_event_type, admin1, fatalities)",
@@ -49,44 +50,12 @@ def add_parser(subs) -> None:
                           help="write every row with a wrong field as JSON Lines to OUT (it quotes the "
                                "evaluation data: keep it out of the repository)")
         kind.add_argument("--batch-size", type=_positive, default=64, help="reports per batch (default 64)")
-        kind.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
+        add_option(kind)
         kind.add_argument("--classifier", metavar="DIR", default=None,
                           help="a classifier written by `watchfloor train` (default: WATCHFLOOR_CLASSIFIER)")
         kind.add_argument("--heldout", action="store_true",
                           help="score only the rows the classifier held out from its training (with --classifier)")
         kind.set_defaults(run=run)
-
-
-class Progress:
-    """A tqdm bar on standard error, or a plain percentage line when tqdm is not installed."""
-
-    def __init__(self, enabled: bool, label: str):
-        self.enabled, self.label = enabled, label
-        self.bar = None
-        self.done = self.total = 0
-
-    def start(self, total: int) -> None:
-        self.total = total
-        if not self.enabled:
-            return
-        try:
-            from tqdm import tqdm
-        except ImportError:
-            return
-        self.bar = tqdm(total=total, desc=self.label, unit="report", file=sys.stderr, dynamic_ncols=True)
-
-    def update(self, n: int) -> None:
-        self.done += n
-        if self.bar is not None:
-            self.bar.update(n)
-        elif self.enabled and self.total:
-            end = "\n" if self.done >= self.total else ""
-            print(f"\r{self.label}: {100 * self.done // self.total:3d}% ({self.done}/{self.total})",
-                  end=end, file=sys.stderr, flush=True)
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
 
 
 def run(args) -> int:
@@ -146,7 +115,7 @@ def run(args) -> int:
         print(f"watchfloor eval {args.dataset}: {exc}", file=sys.stderr)
         return 2
     loaded = time.perf_counter()
-    progress = Progress(not args.no_progress, f"eval {args.dataset}")
+    progress = Progress(wanted(args), f"eval {args.dataset}")
     progress.start(len(rows))
     try:
         result, records = module.evaluate_rows(rows, extractor, batch_size=args.batch_size, progress=progress.update)

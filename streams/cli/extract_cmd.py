@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable, Iterator
+from itertools import islice
 
 from extraction.report import ReportError
 
 from .common import read_reports, sub
+from .progress import Progress, add_option, wanted
 
 
 def add_parser(subs) -> None:
@@ -16,6 +19,9 @@ def add_parser(subs) -> None:
     parser.add_argument("--model", default=None, help="spaCy model name or path (default: en_core_web_sm)")
     parser.add_argument("--classifier", metavar="DIR", default=None,
                         help="a classifier written by `watchfloor train` (default: WATCHFLOOR_CLASSIFIER)")
+    parser.add_argument("--batch-size", type=int, default=32, metavar="N",
+                        help="reports extracted together (default 32; 1 writes each report's events at once)")
+    add_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -35,11 +41,25 @@ def run(args) -> int:
         print(f"watchfloor extract: {exc}", file=sys.stderr)
         return 2
     failed = 0
-    for item in read_reports(args.files):
-        if isinstance(item, ReportError):
-            failed += 1
-            print(f"refused: {item}", file=sys.stderr)
-            continue
-        for event in extractor.extract(item):
-            sys.stdout.write(event.model_dump_json() + "\n")
+    with Progress(wanted(args), "extracting") as bar:
+        for chunk in _batches(read_reports(args.files), max(1, args.batch_size)):
+            reports = []
+            for item in chunk:
+                if isinstance(item, ReportError):
+                    failed += 1
+                    bar.write(f"refused: {item}")
+                else:
+                    reports.append(item)
+            for events in extractor.extract_many(reports):
+                for event in events:
+                    sys.stdout.write(event.model_dump_json() + "\n")
+            sys.stdout.flush()
+            bar.update(len(chunk))
     return 1 if failed else 0
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    """Lists of up to `size` items, each yielded as soon as it is full (or the input ends)."""
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk

@@ -7,6 +7,7 @@ import sys
 from extraction.report import ReportError
 
 from .common import read_reports, sub
+from .progress import Progress, add_option, wanted
 
 
 def add_parser(subs) -> None:
@@ -22,6 +23,7 @@ def add_parser(subs) -> None:
     feeds.add_argument("--interval", type=float, default=None, metavar="SECONDS",
                        help="seconds between polls (default: WATCHFLOOR_FEED_INTERVAL_SECONDS, 300)")
     feeds.add_argument("--once", action="store_true", help="poll every feed once and exit")
+    add_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -41,7 +43,8 @@ def run(args) -> int:
         else:
             good.append(item)
     ensure_topics(settings)
-    sent = publish_reports(settings, good)
+    with Progress(wanted(args), "publishing", total=len(good)) as bar:
+        sent = publish_reports(settings, good, acked=bar.update)
     print(f"published {sent} report(s) to {settings.reports_topic}; refused {refused}", file=sys.stderr)
     return 1 if refused else 0
 
@@ -65,6 +68,8 @@ def run_feeds(args, settings) -> int:
     def show(result: PollResult) -> None:
         if result.error:
             print(f"feed {result.url}: failed: {result.error}", file=sys.stderr)
+        elif result.not_modified:
+            print(f"feed {result.url}: not modified since the last poll", file=sys.stderr)
         else:
             print(f"feed {result.url}: {result.entries} entries, published {result.published} new "
                   f"to {settings.reports_topic}, refused {result.refused}", file=sys.stderr)

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .common import sub
+from .progress import Progress, add_option, wanted
 
 
 def add_parser(subs) -> None:
@@ -14,6 +15,7 @@ def add_parser(subs) -> None:
     parser.add_argument("action", choices=["check", "test"])
     parser.add_argument("paths", nargs="*", type=Path, help="rule files or directories (default: the packaged pack)")
     parser.add_argument("--format", choices=["text", "json"], default="text")
+    add_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -23,15 +25,23 @@ def _aliases():
     return actor_aliases()
 
 
+def _receivers() -> tuple[str, ...]:
+    """The receivers a rule's notify may name: `slack`, `email` and the receivers file's."""
+    from ..runtime import receiver_names
+    from ..settings import Settings
+
+    return receiver_names(Settings())
+
+
 def run(args) -> int:
     from rules.cli import check
 
     if args.action == "check":
-        return check(args.paths, args.format, aliases=_aliases())
-    return run_tests(args.paths)
+        return check(args.paths, args.format, receivers=_receivers(), aliases=_aliases())
+    return run_tests(args.paths, wanted(args))
 
 
-def run_tests(paths: list[Path]) -> int:
+def run_tests(paths: list[Path], progress: bool = False) -> int:
     """Each rule test's text goes through extraction and its rule; exit 1 on any failure."""
     from datetime import datetime, timezone
 
@@ -41,7 +51,7 @@ def run_tests(paths: list[Path]) -> int:
 
     from ..settings import Settings
 
-    ruleset = load_rules(paths or None, aliases=_aliases())
+    ruleset = load_rules(paths or None, receivers=_receivers(), aliases=_aliases())
     if ruleset.errors:
         for diagnostic in ruleset.errors:
             print(diagnostic, file=sys.stderr)
@@ -49,8 +59,9 @@ def run_tests(paths: list[Path]) -> int:
     settings = Settings()
     extractor = Extractor.from_config(PipelineConfig(model=settings.spacy_model, min_population=settings.gazetteer_min_population))
     passed = failed = 0
-    for rule in ruleset.rules:
-        for number, test in enumerate(rule.spec.tests, start=1):
+    cases = [(rule, number, test) for rule in ruleset.rules for number, test in enumerate(rule.spec.tests, start=1)]
+    with Progress(progress, "rule tests", total=len(cases), unit="test") as bar:
+        for rule, number, test in cases:
             if test.file:
                 report = report_from_text_file(Path(rule.file).parent / test.file)
             else:
@@ -65,7 +76,8 @@ def run_tests(paths: list[Path]) -> int:
             status = "PASS" if ok else "FAIL"
             detail = "" if ok else f": expected {test.expect}, got {'fire' if fired else 'no-fire'}" + (
                 f"; fields {mismatched}" if mismatched else f" ({len(events)} event(s): {[e.acled_sub_event_type for e in events]})")
-            print(f"{status} {rule.id} test {number} ({rule.file}){detail}")
+            bar.write(f"{status} {rule.id} test {number} ({rule.file}){detail}", sys.stdout)
+            bar.update(1)
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

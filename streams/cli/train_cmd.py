@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from .common import sub
+from .progress import add_option
 
 WARNING = ("note: {out} will contain weights derived from the training data ({names}); their terms apply "
            "(ACLED rows: ACLED's terms of use). Do not commit it to a repository or publish it.")
@@ -66,7 +67,7 @@ def add_parser(subs) -> None:
                         help="keep the default thresholds (0.5) instead of tuning them with the rules")
     parser.add_argument("--force", action="store_true", help="write --out even inside a git work tree or over "
                                                              "a non-empty directory that is no classifier")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bars on standard error")
+    add_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -99,7 +100,7 @@ def _refusal(out: Path, force: bool) -> str | None:
 def run(args) -> int:
     from extraction.evaluation import EvalDataError
 
-    from .eval_cmd import Progress
+    from .progress import Progress, wanted
 
     out = Path(args.out)
     refusal = _refusal(out, args.force)
@@ -126,14 +127,14 @@ def run(args) -> int:
             print(f"epoch {epoch}: loss {info['loss']:.3f}{scored}", file=sys.stderr)
             return
         if "train" not in bars:
-            bars["train"] = Progress(not args.no_progress, f"epoch {epoch}/{args.epochs}")
+            bars["train"] = Progress(wanted(args), f"epoch {epoch}/{args.epochs}")
             bars["train"].start(info["total"])
         bars["train"].update(done - bars["train"].done)
 
     def rules(total: int, what: str) -> None:
         if "rules" in bars:
             bars.pop("rules").close()
-        bars["rules"] = Progress(not args.no_progress, f"rules on the {what} rows")
+        bars["rules"] = Progress(wanted(args), f"rules on the {what} rows")
         bars["rules"].start(total)
 
     def say(message: str) -> None:

@@ -1,7 +1,8 @@
 """The worker's HTTP endpoints, on faust's built-in web server (aiohttp).
 
     POST /reports   one report as JSON -> 202 {"id": ...} once the reports topic has it;
-                    400 not JSON, 413 too large, 422 not a valid report (with the reason)
+                    413 too large, 422 not JSON or not a valid report (with the reason;
+                    422 for both, as FastAPI does, so clients handle one status)
     GET  /health    broker reachable, rules loaded (count, version), last report seen,
                     consumer lag -> 200 when ready, else 503
     GET  /metrics   Prometheus text format (streams/metrics.py)
@@ -56,15 +57,15 @@ class BodyError(Exception):
 def parse_report(raw: bytes) -> Report:
     """A report from a request body, validated by the same model as every other way in."""
     if not raw.strip():
-        raise BodyError(400, "empty body: send one report as a JSON object", "not_json")
+        raise BodyError(422, "empty body: send one report as a JSON object", "not_json")
     try:
         obj = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise BodyError(400, f"not UTF-8: {exc.reason} at byte {exc.start}", "not_json") from None
+        raise BodyError(422, f"not UTF-8: {exc.reason} at byte {exc.start}", "not_json") from None
     except json.JSONDecodeError as exc:
-        raise BodyError(400, f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "not_json") from None
+        raise BodyError(422, f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}", "not_json") from None
     except RecursionError:
-        raise BodyError(400, "invalid JSON: nested too deeply", "not_json") from None
+        raise BodyError(422, "invalid JSON: nested too deeply", "not_json") from None
     try:
         return report_from_obj(obj)
     except ReportError as exc:
@@ -98,8 +99,8 @@ async def broker_reachable(bootstrap: str, timeout: float = 1.0) -> bool:
     return False
 
 
-def consumer_lag(app: Any) -> int | None:
-    """Messages fetched-but-uncommitted behind the log end, from faust's monitor (cheap).
+def lag_by_topic(app: Any) -> dict[str, int] | None:
+    """Messages behind the log end per topic, from faust's monitor (cheap, no broker call).
 
     Counts the partitions this worker has both fetched from and committed on since it
     started; None when faust has no numbers yet.
@@ -109,10 +110,18 @@ def consumer_lag(app: Any) -> int | None:
         committed = dict(app.monitor.tp_committed_offsets)
     except Exception:  # noqa: BLE001 - the monitor is an implementation detail: no lag then
         return None
-    known = [(end, committed[tp]) for tp, end in ends.items() if committed.get(tp) is not None and end is not None]
-    if not known:
-        return None
-    return sum(max(0, end - done) for end, done in known)
+    lag: dict[str, int] = {}
+    for tp, end in ends.items():
+        done = committed.get(tp)
+        if done is not None and end is not None:
+            lag[tp.topic] = lag.get(tp.topic, 0) + max(0, end - done)
+    return lag or None
+
+
+def consumer_lag(app: Any) -> int | None:
+    """The worker's whole lag (see lag_by_topic), or None when unknown."""
+    lag = lag_by_topic(app)
+    return None if lag is None else sum(lag.values())
 
 
 def _iso(timestamp: float | None) -> str | None:
@@ -169,6 +178,7 @@ def register(app: Any, topics: Any, runtime_fn: Callable[[], Any], state: WebSta
     class Metrics(web.View):
         async def get(self, request: web.Request) -> web.Response:
             rules_info()  # keeps watchfloor_rules_loaded current
+            metrics.consumer_lag(lag_by_topic(self.app) or {})
             body, content_type = metrics.METRICS.exposition(request.headers.get("Accept"))
             # aiohttp refuses a charset inside `content_type=`: send the header as it is.
             return self.bytes(body, headers={"Content-Type": content_type})

@@ -133,6 +133,24 @@ def test_seen_entries_are_not_published_again_even_after_restart(tmp_path):
     assert [len(b) for b in publish.batches] == [2, 1]
 
 
+def test_unchanged_feed_is_not_refetched(tmp_path):
+    asked = []
+
+    def fetcher(url, etag=None, modified=None):
+        asked.append((etag, modified))
+        if etag == '"v1"':
+            return Fetched(304, etag=etag, modified=modified)
+        return Fetched(200, rss(1).encode(), "application/rss+xml", etag='"v1"')
+
+    store = SeenStore(tmp_path / "feeds.sqlite")
+    publish = FakePublisher()
+    first = poll_feed("https://example.org/feed.xml", store, publish, fetcher)
+    second = poll_feed("https://example.org/feed.xml", store, publish, fetcher)
+    assert (first.published, first.not_modified) == (1, False)
+    assert (second.entries, second.published, second.not_modified, second.error) == (0, 0, True, None)
+    assert asked == [(None, None), ('"v1"', None)]
+
+
 def test_failed_publish_is_retried_on_the_next_poll(tmp_path):
     def fetcher(url, etag=None, modified=None):
         return Fetched(200, rss(1).encode(), "application/rss+xml")
@@ -195,9 +213,9 @@ def test_feed_is_ingested_once_and_a_second_poll_publishes_nothing_new(kafka_boo
     assert all(r["source"]["name"] == "Syrian Observatory & Friends" for r in reports)
     assert "<p>" not in reports[0]["text"] and "x()" not in reports[0]["text"]
 
-    second = ingest(pipeline, url)  # a new process: only the sqlite file remembers
+    second = ingest(pipeline, url)  # a new process: only the sqlite file remembers (and its Last-Modified)
     assert second.returncode == 0, second.stderr
-    assert "published 0 new" in second.stderr
+    assert "not modified since the last poll" in second.stderr
 
     before = feed_file.stat().st_mtime
     feed_file.write_text(rss(1, 2, 3), encoding="utf-8")  # the feed changes: only the new entry goes out

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections import namedtuple
 from types import SimpleNamespace
 
 import pytest
 
 from streams import metrics
-from streams.web import BodyError, broker_reachable, consumer_lag, parse_report
+from streams.web import BodyError, broker_reachable, consumer_lag, lag_by_topic, parse_report
+
+TP = namedtuple("TP", "topic partition")  # the shape of faust's TP
 from tests.factories import seed_alert
 
 
@@ -48,7 +51,7 @@ def test_exposition_negotiates_openmetrics():
 
 
 @pytest.mark.parametrize("raw, status", [
-    (b"", 400), (b"{", 400), (b"\xff", 400), (b"[" * 100_000, 400),
+    (b"", 422), (b"{", 422), (b"\xff", 422), (b"[" * 100_000, 422),
     (b"42", 422), (b'{"id": ""}', 422), (b'{"id": "a", "text": "t", "x": 1}', 422),
 ], ids=["empty", "truncated", "not-utf8", "deep", "number", "empty-id", "unknown-key"])
 def test_parse_report_refusals(raw, status):
@@ -63,8 +66,10 @@ def test_parse_report_accepts_the_documented_shape():
 
 
 def test_consumer_lag_from_the_monitor():
-    monitor = SimpleNamespace(tp_end_offsets={"a": 10, "b": 5, "c": 7}, tp_committed_offsets={"a": 4, "b": 5})
-    assert consumer_lag(SimpleNamespace(monitor=monitor)) == 6  # "c" has no commit yet: not counted
+    a0, a1, b0, c0 = TP("reports", 0), TP("reports", 1), TP("events", 0), TP("alerts", 0)
+    monitor = SimpleNamespace(tp_end_offsets={a0: 10, a1: 3, b0: 5, c0: 7}, tp_committed_offsets={a0: 4, a1: 1, b0: 5})
+    assert consumer_lag(SimpleNamespace(monitor=monitor)) == 8  # "alerts" has no commit yet: not counted
+    assert lag_by_topic(SimpleNamespace(monitor=monitor)) == {"reports": 8, "events": 0}
     assert consumer_lag(SimpleNamespace(monitor=SimpleNamespace(tp_end_offsets={}, tp_committed_offsets={}))) is None
     assert consumer_lag(SimpleNamespace()) is None
 

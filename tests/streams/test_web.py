@@ -17,7 +17,7 @@ from kafka import KafkaConsumer
 from streams.broker import free_port
 from streams.kafka_io import ensure_topics
 
-from .worker import Pipeline, WorkerProcess
+from .worker import Pipeline, WorkerProcess, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -112,15 +112,18 @@ def test_good_report_is_accepted_reaches_events_and_is_counted(web):
                for line in text.splitlines()), text[:2000]
     assert 'watchfloor_http_reports_total{outcome="accepted"}' in text
     assert "watchfloor_events_total{" in text and "watchfloor_stage_seconds_bucket{" in text
+    # Once faust commits the report's offset (every few seconds), the topic's lag is a series.
+    lag_series = f'watchfloor_consumer_lag_messages{{topic="{settings.reports_topic}"}}'
+    wait_until(lambda: lag_series in request(f"{base}/metrics")[2].decode(), 60, f"{lag_series} in /metrics")
 
     _, _, body = request(f"{base}/health")
     assert json.loads(body)["last_report_at"] is not None
 
 
 @pytest.mark.parametrize("body, status, reason", [
-    (b'{"id": "x", "text": ', 400, "invalid JSON"),
-    (b"\xff\xfe not utf-8", 400, "not UTF-8"),
-    (b"", 400, "empty body"),
+    (b'{"id": "x", "text": ', 422, "invalid JSON"),
+    (b"\xff\xfe not utf-8", 422, "not UTF-8"),
+    (b"", 422, "empty body"),
     (b'["a", "list"]', 422, "must be a JSON object"),
     (b'{"id": "no-text"}', 422, "text: Field required"),
     (b'{"id": "x", "text": "   "}', 422, "text is blank"),
