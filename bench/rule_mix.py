@@ -19,7 +19,8 @@ conflict countries (real ISO 3166-2 codes from extraction/data/admin1.tsv, 887 p
 40 towns per province (35,000, about the number of districts in those countries), 3,000
 named groups each active in two countries. Countries are weighted by a skew (weight 1/rank^0.8)
 for events and rules alike (desks watch where things happen); events have towns and actors
-drawn from the same world. A watchlist grows by watching more subjects, not by watching the
+drawn from the same world (half of an event's actors are generic, such as "Unidentified
+Armed Group", as in ACLED). A watchlist grows by watching more subjects, not by watching the
 same ones more often, so the firings per event stay low (0.1 at 100 rules, 0.4 at 10,000).
 
 **broad** (`broad_rule`, the mix of the first benchmark runs, kept for comparison): every
@@ -175,6 +176,7 @@ COUNTRIES = {"SY": "SYR", "UA": "UKR", "YE": "YEM", "AF": "AFG", "MM": "MMR", "S
 TOWNS_PER_PROVINCE = 40
 NAMED_GROUPS = 3000
 CORE_SHARE, CORE_MAX = 0.10, 30
+GENERIC_ACTORS = ["Unidentified Armed Group", "Military Forces", "Police Forces", "Protesters", "Rioters", "Civilians"]
 
 
 class World:
@@ -281,8 +283,10 @@ def watchlist_events(count: int, seed: int = 11) -> list:
         location = None if event.location is None else Place(
             text="somewhere", name=world.town(province, rng.randrange(TOWNS_PER_PROVINCE)), admin1_code=province,
             country_code=COUNTRIES[country], precision="town")
-        actors = tuple(Actor(text="they", name=name, kind=world.group_kind[name])
-                       for name in {world.group(rng, country) for _ in event.actors})
+        # Half of the actors a report names are generic ("unidentified gunmen", "regime
+        # forces"), as in ACLED; the others are named groups active in the event's country.
+        names = {rng.choice(GENERIC_ACTORS) if rng.random() < 0.5 else world.group(rng, country) for _ in event.actors}
+        actors = tuple(Actor(text="they", name=name, kind=world.group_kind.get(name, "unidentified")) for name in sorted(names))
         out.append(event.model_copy(update={"location": location, "actors": actors}))
     return out
 

@@ -109,6 +109,17 @@ def getter(path: str) -> Callable[[Any], Any]:
     if len(parts) == 1:
         name = parts[0]
         return lambda obj: getattr(obj, name, None)
+    if len(parts) == 2:
+        first, second = parts
+
+        def two(obj: Any) -> Any:
+            value = getattr(obj, first, None)
+            if value is None:
+                return None
+            if isinstance(value, tuple):
+                return tuple(getattr(item, second, None) for item in value)
+            return getattr(value, second, None)
+        return two
     return lambda obj: get_value(obj, path)
 
 
@@ -263,7 +274,10 @@ class Compiler:
             return lambda v: _present(v) == arg
         if field.model is not None:
             return self.structured(op, arg, field, path)
+        before = len(self.errors)
         test = self.scalar_test(op, arg, field, path)
+        if op in ("eq", "in", "alias") and field.scalar is str and len(self.errors) == before:
+            return self.text_in(op, arg, field, path)
         if not field.is_list:
             if op in _NEGATIVE:
                 return test  # a missing value is not equal to / not in anything
@@ -271,6 +285,17 @@ class Compiler:
         if op in _NEGATIVE:  # none of the values is / is in ...
             return lambda vs: all(test(v) for v in (vs or ()) if v is not None)
         return lambda vs: any(test(v) for v in (vs or ()) if v is not None)
+
+    def text_in(self, op: str, arg: Any, field: Field, path: tuple) -> Predicate:
+        """eq / in / alias on a text field (checked by scalar_test) as one set test: a value,
+        or any of a list field's values, is in the set (None never is)."""
+        if op == "alias":
+            values = frozenset(self.aliases(str(arg)))
+        else:
+            values = frozenset([arg] if op == "eq" else self.listed(arg, field, path))
+        if field.is_list:
+            return lambda vs: bool(vs) and not values.isdisjoint(vs)
+        return lambda v: v in values
 
     def structured(self, op: str, arg: Any, field: Field, path: tuple) -> Predicate:
         if op in ("any", "all"):

@@ -6,6 +6,8 @@ Built once per rule set (`Matcher(rules)`), read-only afterwards.
   (rules/index/requirements.py; selectivity by the priors below). An event looks up each of
   its own values of the indexed paths (one dict lookup per value) and gets the rules posted
   there; rules that require no value are checked for every event (the `always` list).
+  A value shared by many rules is split again by a second path those rules require (the
+  event type, say), so a busy province does not make every rule about it a candidate.
 - **Pre-check.** A candidate's other requirements are tested against the event's values
   (a set test each) before any predicate runs.
 - **Shared conditions.** A rule's condition is the conjunction of its top-level conditions,
@@ -20,6 +22,7 @@ rule-set order (tests/rules/test_index.py checks it against every rule's predica
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from operator import attrgetter
 from typing import Any
@@ -76,6 +79,52 @@ def _flat(value: Any) -> tuple:
     return () if value is None else (value,)
 
 
+SPLIT_ABOVE = 4  # a bucket of more rules than this is split by a second required path
+
+
+class _Split:
+    """A crowded bucket split again by the event's values at a second path its rules require;
+    `rest` holds the rules that do not require that path."""
+
+    __slots__ = ("path", "sub", "rest")
+
+    def __init__(self, path: str, sub: dict, rest: tuple):
+        self.path, self.sub, self.rest = path, sub, rest
+
+    def collect(self, seen: dict[str, tuple], hits: list) -> None:
+        if self.rest:
+            hits.append(self.rest)
+        sub = self.sub
+        for value in seen[self.path]:
+            found = sub.get(value)
+            if found:
+                if type(found) is tuple:
+                    hits.append(found)
+                else:
+                    found.collect(seen, hits)
+
+
+def _bucket(positions: list[int], required: list[dict[str, frozenset]], used: frozenset) -> tuple | _Split:
+    """The rules posted under one value: a tuple, or split by the path most of them require."""
+    if len(positions) <= SPLIT_ABOVE:
+        return tuple(positions)
+    counts = Counter(path for at in positions for path in required[at] if path not in used)
+    if not counts:
+        return tuple(positions)
+    path = min(counts, key=lambda p: (-counts[p], p))
+    if counts[path] < 2:
+        return tuple(positions)
+    sub: dict[Any, list[int]] = {}
+    rest = []
+    for at in positions:
+        if path in required[at]:
+            for value in required[at][path]:
+                sub.setdefault(value, []).append(at)
+        else:
+            rest.append(at)
+    return _Split(path, {v: _bucket(ps, required, used | {path}) for v, ps in sub.items()}, tuple(rest))
+
+
 class Matcher:
     """The rules of one rule set, indexed; `matching(event)` is the engine's inner loop."""
 
@@ -85,6 +134,7 @@ class Matcher:
         postings: dict[str, dict[Any, list[int]]] = {}
         always: list[int] = []
         paths: set[str] = set()
+        required: list[dict[str, frozenset]] = []
         self._entries: list[tuple] = []
         for position, rule in enumerate(self.rules):
             conjuncts = getattr(rule, "conjuncts", None)
@@ -107,7 +157,9 @@ class Matcher:
             else:
                 always.append(position)
             self._entries.append((rule, needs, parts, unless, rule.stateful))
-        self._postings = {path: {v: tuple(ps) for v, ps in posted.items()} for path, posted in postings.items()}
+            required.append(requires)
+        self._postings = {path: {v: _bucket(ps, required, frozenset([path])) for v, ps in posted.items()}
+                          for path, posted in postings.items()}
         self._always = tuple(always)
         self._values = tuple((path, values_at(path)) for path in sorted(paths))
         self.conditions = len(shared)
@@ -117,13 +169,21 @@ class Matcher:
         seen = {path: values(event) for path, values in self._values}
         return self._candidates(seen)
 
-    def _candidates(self, seen: dict[str, tuple]) -> Sequence[int]:
+    def _hits(self, seen: dict[str, tuple]) -> list[tuple]:
+        """The posted lists the event's values reach (a rule may be in several)."""
         hits = [self._always] if self._always else []
         for path, posted in self._postings.items():
             for value in seen[path]:
                 found = posted.get(value)
                 if found:
-                    hits.append(found)
+                    if type(found) is tuple:
+                        hits.append(found)
+                    else:
+                        found.collect(seen, hits)
+        return hits
+
+    def _candidates(self, seen: dict[str, tuple]) -> Sequence[int]:
+        hits = self._hits(seen)
         if len(hits) == 1:
             return hits[0]
         return sorted(set().union(*hits)) if hits else ()
@@ -132,27 +192,31 @@ class Matcher:
         """The rules whose conditions hold for `event`, in rule-set order; `stateless` leaves
         out window and new-term rules."""
         seen = {path: values(event) for path, values in self._values}
+        hits = self._hits(seen)
         memo: dict[int, Any] = {}
-        out = []
+        fired: list[int] = []
         entries = self._entries
-        for position in self._candidates(seen):
-            rule, needs, parts, unless, stateful = entries[position]
-            if stateful and stateless:
-                continue
-            unmet = False
-            for path, values in needs:
-                if values.isdisjoint(seen[path]):
-                    unmet = True  # a requirement the index did not post this rule under
-                    break
-            if unmet:
-                continue
-            for slot, predicate in parts:
-                verdict = memo.get(slot)
-                if verdict is None:
-                    verdict = memo[slot] = predicate(event)
-                if not verdict:
-                    break
-            else:
-                if unless is None or not unless(event):
-                    out.append(rule)
-        return out
+        for hit in hits:
+            for position in hit:
+                _, needs, parts, unless, stateful = entries[position]
+                if stateful and stateless:
+                    continue
+                unmet = False
+                for path, values in needs:
+                    if values.isdisjoint(seen[path]):
+                        unmet = True  # a requirement the index did not post this rule under
+                        break
+                if unmet:
+                    continue
+                for slot, predicate in parts:
+                    verdict = memo.get(slot)
+                    if verdict is None:
+                        verdict = memo[slot] = predicate(event)
+                    if not verdict:
+                        break
+                else:
+                    if unless is None or not unless(event):
+                        fired.append(position)
+        if len(hits) > 1:  # a rule reached twice fired twice; rule-set order from positions
+            fired = sorted(set(fired))
+        return [entries[position][0] for position in fired]
