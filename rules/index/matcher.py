@@ -53,13 +53,13 @@ def estimate(path: str, values: Iterable[str]) -> float:
     return min(1.0, PRIORS.get(path, DEFAULT_PRIOR) * len(frozenset(values)))
 
 
-def values_at(path: str) -> Callable[[Any], tuple]:
-    """The event's values at an indexed path, as a tuple (a None in it matches nothing: the
+def values_at(path: str) -> Callable[[Any], tuple | set]:
+    """The event's values at an indexed path, a tuple or set (a None in it matches nothing: the
     values of requirements are text). Resolved once into attribute reads: this runs for every
     indexed path of every event."""
     if path.endswith(WITHIN):
         place = attrgetter(path[: -len(WITHIN)])
-        return lambda event: tuple(place_codes(place(event)))
+        return lambda event: place_codes(place(event))
     head, _, rest = path.partition(".")
     top = resolve_field(head)
     if top is None or "." in rest:
@@ -135,6 +135,7 @@ class Matcher:
         always: list[int] = []
         paths: set[str] = set()
         required: list[dict[str, frozenset]] = []
+        stateless: list[tuple | None] = []  # the same, None for window and new-term rules
         self._entries: list[tuple] = []
         for position, rule in enumerate(self.rules):
             conjuncts = getattr(rule, "conjuncts", None)
@@ -156,10 +157,12 @@ class Matcher:
                 paths.update(requires)
             else:
                 always.append(position)
-            self._entries.append((rule, needs, parts, unless, rule.stateful))
+            self._entries.append((needs, parts, unless))
+            stateless.append(None if rule.stateful else (needs, parts, unless))
             required.append(requires)
         self._postings = {path: {v: _bucket(ps, required, frozenset([path])) for v, ps in posted.items()}
                           for path, posted in postings.items()}
+        self._stateless = stateless
         self._always = tuple(always)
         self._values = tuple((path, values_at(path)) for path in sorted(paths))
         self.conditions = len(shared)
@@ -195,12 +198,13 @@ class Matcher:
         hits = self._hits(seen)
         memo: dict[int, Any] = {}
         fired: list[int] = []
-        entries = self._entries
+        entries = self._stateless if stateless else self._entries
         for hit in hits:
             for position in hit:
-                _, needs, parts, unless, stateful = entries[position]
-                if stateful and stateless:
+                entry = entries[position]
+                if entry is None:
                     continue
+                needs, parts, unless = entry
                 unmet = False
                 for path, values in needs:
                     if values.isdisjoint(seen[path]):
@@ -219,4 +223,5 @@ class Matcher:
                         fired.append(position)
         if len(hits) > 1:  # a rule reached twice fired twice; rule-set order from positions
             fired = sorted(set(fired))
-        return [entries[position][0] for position in fired]
+        rules = self.rules
+        return [rules[position] for position in fired]
