@@ -64,7 +64,11 @@ class Field:
     def child(self, name: str) -> "Field | None":
         if not self.model or name not in self.model.model_fields:
             return None
-        return Field(self.model.model_fields[name].annotation, through_list=self.is_list)
+        key = (self.model, name, self.is_list)
+        found = _CHILDREN.get(key)
+        if found is None:  # fields are read-only once built: one per (model, name, through a list)
+            found = _CHILDREN[key] = Field(self.model.model_fields[name].annotation, through_list=self.is_list)
+        return found
 
     def names(self) -> list[str]:
         return sorted(self.model.model_fields) if self.model else []
@@ -75,6 +79,7 @@ class Field:
         return self.is_list and self.model is not None
 
 
+_CHILDREN: dict[tuple[type, str, bool], Field] = {}
 ROOT = Field(Event)
 
 
