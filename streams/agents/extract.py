@@ -41,38 +41,41 @@ async def _queued(sends: list) -> list[asyncio.Future]:
     return out
 
 
+async def publish(topics, batch, results) -> None:
+    """Every event of the batch sent (a report that failed extraction: its dead letter), then
+    all acknowledgements awaited at once; a report whose events were refused goes to the
+    dead-letter topic. Returns once everything is acknowledged."""
+    pending: list[tuple] = []  # (input event, its result, futures of its sends)
+    for event, result in zip(batch, results):
+        if isinstance(result, StageError):
+            sends = [lambda event=event, result=result: queue_dead_letter(
+                topics.reports_dlq, "extract", event, str(result))]
+        else:
+            sends = [lambda item=item: topics.events.send(key=_event_key(item), value=to_bytes(item))
+                     for item in result]
+        pending.append((event, result, await _queued(sends)))
+    acks = await asyncio.gather(*(asyncio.gather(*futures, return_exceptions=True) for _, _, futures in pending))
+    retries = []
+    for (event, result, _), outcome in zip(pending, acks):
+        failed = next((x for x in outcome if isinstance(x, BaseException)), None)
+        if isinstance(result, StageError):
+            if failed is not None:
+                raise failed  # the dead letter itself was refused: let faust see it, like before
+            metrics.dead_letter("extract")
+        elif failed is not None:
+            retries.append(await queue_dead_letter(topics.reports_dlq, "extract", event,
+                                                   f"publishing events failed: {failed}", failed))
+            metrics.dead_letter("extract")
+        else:
+            metrics.events_out(result)
+            log.info("report %s: %d event(s)", event.message.key, len(result))
+    if retries:
+        await asyncio.gather(*retries)
+
+
 def register(app, topics, runtime) -> None:
     # One thread: spaCy is CPU-bound; off the loop, heartbeats and other partitions keep going.
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
-
-    async def publish(batch, results) -> None:
-        """Every event of the batch sent, then all acknowledgements awaited at once."""
-        pending: list[tuple] = []  # (input event, its result, futures of its sends)
-        for event, result in zip(batch, results):
-            if isinstance(result, StageError):
-                sends = [lambda event=event, result=result: queue_dead_letter(
-                    topics.reports_dlq, "extract", event, str(result))]
-            else:
-                sends = [lambda item=item: topics.events.send(key=_event_key(item), value=to_bytes(item))
-                         for item in result]
-            pending.append((event, result, await _queued(sends)))
-        acks = await asyncio.gather(*(asyncio.gather(*futures, return_exceptions=True) for _, _, futures in pending))
-        retries = []
-        for (event, result, _), outcome in zip(pending, acks):
-            failed = next((x for x in outcome if isinstance(x, BaseException)), None)
-            if isinstance(result, StageError):
-                if failed is not None:
-                    raise failed  # the dead letter itself was refused: let faust see it, like before
-                metrics.dead_letter("extract")
-            elif failed is not None:
-                retries.append(await queue_dead_letter(topics.reports_dlq, "extract", event,
-                                                       f"publishing events failed: {failed}", failed))
-                metrics.dead_letter("extract")
-            else:
-                metrics.events_out(result)
-                log.info("report %s: %d event(s)", event.message.key, len(result))
-        if retries:
-            await asyncio.gather(*retries)
 
     @app.agent(topics.reports, concurrency=1, name="watchfloor.extract")
     async def extract(stream):
@@ -87,6 +90,6 @@ def register(app, topics, runtime) -> None:
             except Exception as exc:  # noqa: BLE001 - never let faust drop the batch silently
                 results = [StageError(f"extraction failed: {type(exc).__name__}: {exc}")] * len(batch)
             metrics.stage_done("extract", started)
-            await publish(batch, results)
+            await publish(topics, batch, results)
 
     _ = extract
