@@ -167,7 +167,7 @@ class Matcher:
         self._values = tuple((path, values_at(path)) for path in sorted(paths))
         self.conditions = len(shared)
 
-    def candidates(self, event: Any) -> list[int]:
+    def candidates(self, event: Any) -> Sequence[int]:
         """Positions (in rule-set order) of the rules the index cannot rule out for `event`."""
         seen = {path: values(event) for path, values in self._values}
         return self._candidates(seen)
