@@ -46,8 +46,9 @@ class RuleSet:
         return Matcher(self.rules)
 
     def candidates(self, event_type: str) -> list[CompiledRule]:
-        """Rules that can fire on an event of this type, in rule-set order (the index keeps
-        matching cheap)."""
+        """Rules that can fire on an event of this type, in rule-set order. The engine uses
+        `matcher`, which also indexes places, groups, victims ...; this by-type view stays
+        for callers that build a RuleSet by hand."""
         cache = self.__dict__.setdefault("_candidates", {})
         found = cache.get(event_type)
         if found is None:
