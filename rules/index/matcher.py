@@ -30,9 +30,10 @@ from typing import Any
 from ..conditions import Predicate, get_value, place_codes, resolve_field
 from .requirements import WITHIN
 
-# How likely an event is to carry ONE given value at a path (rough priors from conflict event
-# data: a PLOVER type is common, a province or a named group rare). A requirement's estimate
-# is the sum over its values; each rule is posted under its lowest estimate.
+# How likely an event is to carry ONE given value at a path: rough guesses, set by hand, not
+# measured (a PLOVER type is common, a province or a named group rare). A requirement's
+# estimate is the sum over its values; each rule is posted under its lowest estimate. A bad
+# guess costs speed, never a verdict.
 PRIORS = {
     "event_type": 0.25, "acled_event_type": 0.2, "acled_sub_event_type": 0.08,
     "event_mode": 0.15, "weapon": 0.08,
