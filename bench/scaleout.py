@@ -37,6 +37,20 @@ def group_state(bootstrap: str, group: str) -> tuple[str | None, int]:
     return info.get("group_state") or info.get("state"), len(info.get("members") or [])
 
 
+def run_queue_seconds(pid: int) -> float:
+    """Seconds the process's threads spent runnable but waiting for a CPU (schedstat): high
+    when other processes take the cores, whatever the worker itself could do."""
+    from pathlib import Path
+
+    total = 0
+    for stat in Path(f"/proc/{pid}/task").glob("*/schedstat"):
+        try:
+            total += int(stat.read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 1e9
+
+
 def drain(bootstrap: str, workers: int, reports: list[str], args) -> float:
     """Seconds to turn `reports` into events with `workers` worker processes."""
     from kafka import KafkaProducer
@@ -80,6 +94,7 @@ def drain(bootstrap: str, workers: int, reports: list[str], args) -> float:
             ids = [f"scale-{run_id}-{i:05d}" for i in range(len(reports))]
             values = [json.dumps({"id": rid, "text": text}).encode() for rid, text in zip(ids, reports)]
             cpu0 = [cpu_seconds(proc.process.pid) for proc in procs]
+            queued0 = [run_queue_seconds(proc.process.pid) for proc in procs]
             t0 = time.monotonic()
             for i, (rid, value) in enumerate(zip(ids, values)):
                 producer.send(settings.reports_topic, key=rid.encode(), value=value, partition=i % PARTITIONS)
@@ -90,12 +105,14 @@ def drain(bootstrap: str, workers: int, reports: list[str], args) -> float:
                 give_up(f"{missing} of {len(ids)} reports produced no event within {args.scaleout_timeout:.0f}s", *procs)
             elapsed = max(watcher.seen[settings.events_topic][rid] for rid in ids) - t0
             busy = [cpu_seconds(proc.process.pid) - before for proc, before in zip(procs, cpu0)]
+            queued = [run_queue_seconds(proc.process.pid) - before for proc, before in zip(procs, queued0)]
             state, members = group_state(bootstrap, settings.app_id)
             if members != workers:
                 say(f"scaleout: WARNING the group has {members} member(s) after the run (rebalanced?)")
             say(f"scaleout: {workers} worker(s): {len(ids)} reports in {elapsed:.2f}s "
                 f"({len(ids) / elapsed:.1f} reports/s; producing took {produced:.2f}s); worker CPU "
-                + ", ".join(f"{b:.1f}s ({b / elapsed:.0%} of a core)" for b in busy)
+                + ", ".join(f"{b:.1f}s ({b / elapsed:.0%} of a core; {q:.1f}s runnable but waiting for a CPU)"
+                            for b, q in zip(busy, queued))
                 + f"; load average {load_average()}")
             return elapsed
         finally:

@@ -27,6 +27,7 @@ at least one value.
 from __future__ import annotations
 
 import functools
+import json
 
 import datetime as dt
 import re
@@ -63,7 +64,11 @@ class Field:
     def child(self, name: str) -> "Field | None":
         if not self.model or name not in self.model.model_fields:
             return None
-        return Field(self.model.model_fields[name].annotation, through_list=self.is_list)
+        key = (self.model, name, self.is_list)
+        found = _CHILDREN.get(key)
+        if found is None:  # fields are read-only once built: one per (model, name, through a list)
+            found = _CHILDREN[key] = Field(self.model.model_fields[name].annotation, through_list=self.is_list)
+        return found
 
     def names(self) -> list[str]:
         return sorted(self.model.model_fields) if self.model else []
@@ -74,6 +79,7 @@ class Field:
         return self.is_list and self.model is not None
 
 
+_CHILDREN: dict[tuple[type, str, bool], Field] = {}
 ROOT = Field(Event)
 
 
@@ -100,6 +106,43 @@ def get_value(obj: Any, path: str) -> Any:
         else:
             obj = getattr(obj, part, None)
     return obj
+
+
+def getter(path: str) -> Callable[[Any], Any]:
+    """`get_value(obj, path)` with the path resolved once (the common one-part path is a getattr)."""
+    parts = _parts(path)
+    if len(parts) == 1:
+        name = parts[0]
+        return lambda obj: getattr(obj, name, None)
+    if len(parts) == 2:
+        first, second = parts
+
+        def two(obj: Any) -> Any:
+            value = getattr(obj, first, None)
+            if value is None:
+                return None
+            if isinstance(value, tuple):
+                return tuple(getattr(item, second, None) for item in value)
+            return getattr(value, second, None)
+        return two
+    return lambda obj: get_value(obj, path)
+
+
+def _all(preds: list[Predicate]) -> Predicate:
+    """All of `preds`, without a generator per call for the usual one or two."""
+    if len(preds) == 1:
+        return preds[0]
+    if len(preds) == 2:
+        first, second = preds
+        return lambda obj: first(obj) and second(obj)
+    return lambda obj: all(p(obj) for p in preds)
+
+
+def condition_key(key: Any, value: Any) -> str:
+    """A canonical text for one top-level condition `key: value`: equal texts are the same
+    test of an event within one rule set (lists, macros and aliases are the set's own)."""
+    return json.dumps([key, value], sort_keys=True, separators=(",", ":"),
+                      default=lambda v: f"{type(v).__name__}:{v}")
 
 
 def _comparable(value: Any) -> Any:
@@ -129,12 +172,30 @@ class Compiler:
 
     # -- combinators -------------------------------------------------------------------
     def block(self, spec: Any, path: tuple, scope: Field = ROOT) -> Predicate:
-        if isinstance(spec, str) and scope is ROOT:
-            return self.macro(spec, path)
+        if scope is ROOT:
+            return _all([pred for _, pred, _ in self.conjuncts(spec, path)] or [lambda _obj: True])
         if not isinstance(spec, dict):
             return self.error(path, "R003", f"expected a mapping of conditions, got {_kind(spec)}")
         parts = [self.entry(str(key), value, path + (key,), scope) for key, value in spec.items()]
-        return lambda obj: all(p(obj) for p in parts)
+        return _all(parts) if parts else (lambda _obj: True)
+
+    def conjuncts(self, spec: Any, path: tuple) -> list[tuple[str, Predicate, Any]]:
+        """A top-level block as the conditions that must all hold, `all:` lists flattened:
+        (canonical key (condition_key), predicate, the condition as written: `{key: value}`
+        or a macro name). The matcher evaluates each distinct key once per event, however
+        many rules share it."""
+        if isinstance(spec, str):
+            return [(condition_key("macro", spec), self.macro(spec, path), spec)]
+        if not isinstance(spec, dict):
+            return [("error", self.error(path, "R003", f"expected a mapping of conditions, got {_kind(spec)}"), spec)]
+        out: list[tuple[str, Predicate, Any]] = []
+        for key, value in spec.items():
+            if key == "all" and isinstance(value, list):
+                for i, item in enumerate(value):
+                    out.extend(self.conjuncts(item, path + (key, i)))
+            else:
+                out.append((condition_key(key, value), self.entry(str(key), value, path + (key,), ROOT), {key: value}))
+        return out
 
     def macro(self, name: str, path: tuple) -> Predicate:
         if name not in self.macros:
@@ -148,7 +209,9 @@ class Compiler:
             if not isinstance(value, list):
                 return self.error(path, "R003", f"{key!r} takes a list of condition blocks")
             preds = [self.block(item, path + (i,), scope) for i, item in enumerate(value)]
-            return (lambda o: all(p(o) for p in preds)) if key == "all" else (lambda o: any(p(o) for p in preds))
+            if key == "all":
+                return _all(preds) if preds else (lambda _o: True)
+            return lambda o: any(p(o) for p in preds)
         if key == "not":
             inner = self.block(value, path, scope)
             return lambda o: not inner(o)
@@ -156,14 +219,14 @@ class Compiler:
         if field is None:
             known = ", ".join(scope.names())
             return self.error(path, "R004", f"unknown event field {key!r} (fields here: {known})")
-        test = self.value(value, field, path)
-        return lambda obj, key=key, test=test: test(get_value(obj, key))
+        test, get = self.value(value, field, path), getter(key)
+        return lambda obj: test(get(obj))
 
     # -- operators on one field ----------------------------------------------------------
     def value(self, spec: Any, field: Field, path: tuple) -> Predicate:
         if isinstance(spec, dict):
             preds = [self.operator(str(op), arg, field, path + (op,)) for op, arg in spec.items()]
-            return lambda v: all(p(v) for p in preds)
+            return _all(preds) if preds else (lambda _v: True)
         if field.model is not None:
             return self.error(path, "R003", "this field is an object: use an operator mapping "
                               f"(within, exists, any, all) or one of its fields ({', '.join(field.names())})")
@@ -216,7 +279,10 @@ class Compiler:
             return lambda v: _present(v) == arg
         if field.model is not None:
             return self.structured(op, arg, field, path)
+        before = len(self.errors)
         test = self.scalar_test(op, arg, field, path)
+        if op in ("eq", "in", "alias") and field.scalar is str and len(self.errors) == before:
+            return self.text_in(op, arg, field, path)
         if not field.is_list:
             if op in _NEGATIVE:
                 return test  # a missing value is not equal to / not in anything
@@ -224,6 +290,17 @@ class Compiler:
         if op in _NEGATIVE:  # none of the values is / is in ...
             return lambda vs: all(test(v) for v in (vs or ()) if v is not None)
         return lambda vs: any(test(v) for v in (vs or ()) if v is not None)
+
+    def text_in(self, op: str, arg: Any, field: Field, path: tuple) -> Predicate:
+        """eq / in / alias on a text field (checked by scalar_test) as one set test: a value,
+        or any of a list field's values, is in the set (None never is)."""
+        if op == "alias":
+            values = frozenset(self.aliases(str(arg)))
+        else:
+            values = frozenset([arg] if op == "eq" else self.listed(arg, field, path))
+        if field.is_list:
+            return lambda vs: bool(vs) and not values.isdisjoint(vs)
+        return lambda v: v in values
 
     def structured(self, op: str, arg: Any, field: Field, path: tuple) -> Predicate:
         if op in ("any", "all"):
@@ -237,7 +314,7 @@ class Compiler:
             if not field.is_place:
                 return self.error(path, "R003", "'within' applies to location or destination")
             codes = {str(c) for c in (arg if isinstance(arg, list) else [arg])}
-            return lambda place: place is not None and bool(codes & _place_codes(place))
+            return lambda place: place is not None and bool(codes & place_codes(place))
         return self.error(path, "R003", f"{op!r} does not apply to an object field: use one of its fields ({', '.join(field.names())})")
 
     def scalar_test(self, op: str, arg: Any, field: Field, path: tuple) -> Predicate:
@@ -293,8 +370,10 @@ def _kind(value: Any) -> str:
     return {dict: "mapping", list: "list", str: "text", type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
-def _place_codes(place: Place) -> set[str]:
+def place_codes(place: Place | None) -> set[str]:
     """Every code a place is within: its ISO 3166-2 province, ISO3 and ISO2 country."""
+    if place is None:
+        return set()
     codes = {c for c in (place.admin1_code, place.country_code) if c}
     if place.admin1_code and "-" in place.admin1_code:
         codes.add(place.admin1_code.split("-")[0])

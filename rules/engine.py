@@ -4,6 +4,10 @@
 state (rules/windows.py) kept in `state`, any MutableMapping[str, dict] — a dict in tests and
 the backtest, a faust table in the stream. `matching_rules(ruleset, event)` is the stateless
 subset: it never fires window or new-term rules, which cannot be judged from one event.
+
+Which rules' conditions hold comes from the rule set's matching index (rules/index/): only
+the rules the event's values can satisfy are tried, and conditions shared by many rules are
+evaluated once per event.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ class Firing:
 
 def matching_rules(ruleset: RuleSet, event: Event) -> list[CompiledRule]:
     """The stateless rules whose conditions hold for `event`, in rule-set order."""
-    return [rule for rule in ruleset.candidates(event.event_type) if not rule.stateful and rule.predicate(event)]
+    return ruleset.matcher.matching(event, stateless=True)
 
 
 def fire(ruleset: RuleSet, event: Event, state: State, now: datetime | None = None) -> list[Firing]:
@@ -43,9 +47,7 @@ def fire(ruleset: RuleSet, event: Event, state: State, now: datetime | None = No
     """
     at = event_time(event) or now
     out = []
-    for rule in ruleset.candidates(event.event_type):
-        if not rule.predicate(event):
-            continue
+    for rule in ruleset.matcher.matching(event):
         if not rule.stateful:
             out.append(Firing(rule, event))
             continue

@@ -7,6 +7,7 @@ out, and callers that swap rule sets (live reload) keep the last good set when e
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from .conditions import Compiler, Predicate, resolve_field
+from .index import Matcher, exact, requirements
 from .located import Diagnostic, Located, load_documents
 from .spec import CompiledRule, QuietHours, QuietWindow, RuleSpec
 
@@ -39,9 +41,15 @@ class RuleSet:
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.diagnostics if d.severity == "error"]
 
+    @functools.cached_property
+    def matcher(self) -> Matcher:
+        """The matching index over `rules` (rules/index/), built once."""
+        return Matcher(self.rules)
+
     def candidates(self, event_type: str) -> list[CompiledRule]:
-        """Rules that can fire on an event of this type, in rule-set order (the index keeps
-        matching cheap)."""
+        """Rules that can fire on an event of this type, in rule-set order. The engine uses
+        `matcher`, which also indexes places, groups, victims ...; this by-type view stays
+        for callers that build a RuleSet by hand."""
         cache = self.__dict__.setdefault("_candidates", {})
         found = cache.get(event_type)
         if found is None:
@@ -99,6 +107,7 @@ class _Library:
     def __init__(self, docs: list[Located], aliases: Callable[[str], set[str]], diagnostics: list[Diagnostic]):
         self.lists: dict[str, tuple[list, Located]] = {}
         self.macros: dict[str, tuple[Predicate, Located]] = {}
+        self.macro_blocks: dict[str, Any] = {}  # as written, for the matching index
         self.used_lists: set[str] = set()
         self.used_macros: set[str] = set()
         for doc in docs:
@@ -116,6 +125,7 @@ class _Library:
                     continue
                 compiler = Compiler(doc, self.plain_lists, {}, aliases)
                 self.macros[name] = (compiler.block(block, ("macros", name)), doc)
+                self.macro_blocks[name] = block
                 diagnostics.extend(compiler.errors)
                 self.used_lists |= compiler.used_lists
 
@@ -163,7 +173,7 @@ def _field_paths(doc: Located, key: tuple, paths: Any, what: str) -> list[Diagno
     return out
 
 
-def _compile_rule(doc: Located, library: _Library, aliases, receivers: set[str]) -> tuple[RuleSpec | None, list[Diagnostic], Predicate, Predicate | None]:
+def _compile_rule(doc: Located, library: _Library, aliases, receivers: set[str]) -> tuple[RuleSpec | None, list[Diagnostic], Predicate, "_Parts", Predicate | None]:
     data = doc.data
     errors: list[Diagnostic] = []
     try:
@@ -172,13 +182,11 @@ def _compile_rule(doc: Located, library: _Library, aliases, receivers: set[str])
         errors.extend(_spec_errors(doc, exc))
         spec = None
     compiler = library.compiler(doc, aliases)
-    predicate: Predicate = lambda _e: False  # noqa: E731
+    written: list[tuple[str, Predicate, Any]] = [("never", lambda _e: False, None)]
     if "when" in data:  # a missing `when` is one R008, not a second error here
-        predicate = compiler.block(data.get("when"), ("when",))
-    if data.get("unless") is not None:
-        exception = compiler.block(data["unless"], ("unless",))
-        positive = predicate
-        predicate = lambda e, p=positive, x=exception: p(e) and not x(e)  # noqa: E731
+        written = compiler.conjuncts(data.get("when"), ("when",))
+    unless = compiler.block(data["unless"], ("unless",)) if data.get("unless") is not None else None
+    predicate = _predicate(tuple(pred for _, pred, _ in written), unless)
     gold = compiler.block(data["gold"], ("gold",)) if data.get("gold") is not None else None
     errors.extend(compiler.errors)
     library.used_lists |= compiler.used_lists
@@ -202,7 +210,24 @@ def _compile_rule(doc: Located, library: _Library, aliases, receivers: set[str])
     for i, receiver in enumerate(notify if isinstance(notify, list) else []):
         if isinstance(receiver, str) and receiver not in receivers:
             errors.append(doc.diag(("notify", i), "R005", f"unknown receiver {receiver!r} (known: {', '.join(sorted(receivers))})"))
-    return spec, errors, predicate, gold
+    lists = library.plain_lists
+    conjuncts = tuple((key, pred, exact(item, lists, aliases)) for key, pred, item in written)
+    parts = _Parts(conjuncts, unless, tuple(requirements(data.get("when"), lists, library.macro_blocks, aliases).items()))
+    return spec, errors, predicate, parts, gold
+
+
+@dataclass(frozen=True)
+class _Parts:
+    conjuncts: tuple[tuple[str, Predicate, tuple[str, frozenset] | None], ...]
+    unless: Predicate | None
+    requires: tuple[tuple[str, frozenset], ...]
+
+
+def _predicate(parts: tuple[Predicate, ...], unless: Predicate | None) -> Predicate:
+    """`when` (all of its top-level conditions) and not `unless`."""
+    if unless is None:
+        return lambda e: all(p(e) for p in parts)
+    return lambda e: all(p(e) for p in parts) and not unless(e)
 
 
 def load_rules(
@@ -244,7 +269,7 @@ def load_rules(
     rules: list[CompiledRule] = []
     seen: dict[str, Located] = {}
     for doc in rule_docs:
-        spec, errors, predicate, gold = _compile_rule(doc, library, aliases, receivers)
+        spec, errors, predicate, parts, gold = _compile_rule(doc, library, aliases, receivers)
         rule_id = doc.data.get("id")
         if isinstance(rule_id, str) and rule_id in seen:
             first = seen[rule_id]
@@ -254,7 +279,8 @@ def load_rules(
             seen[rule_id] = doc
         diagnostics.extend(errors)
         if spec is not None and not doc.flawed and not [e for e in errors if e.severity != "warning"]:
-            rules.append(CompiledRule(spec, predicate, doc.file, _index_types(doc.data.get("when")), gold))
+            rules.append(CompiledRule(spec, predicate, doc.file, _index_types(doc.data.get("when")), gold,
+                                      parts.conjuncts, parts.unless, parts.requires))
     diagnostics.extend(library.unused())
     for doc in rule_docs:  # a typo in `inhibits.rules` would mute nothing: say so
         inhibits = doc.data.get("inhibits")
@@ -269,6 +295,7 @@ def load_rules(
     for rule in rules:
         for key in rule.index_types or [None]:
             ruleset.by_type.setdefault(key, []).append(rule)
+    _ = ruleset.matcher  # built here, not on the first event
     return ruleset
 
 

@@ -142,7 +142,7 @@ def load_documents(path: Path, display: str | None = None) -> tuple[list[Located
     except (OSError, UnicodeDecodeError) as exc:
         return [], [Diagnostic(file, 1, 1, "R001", f"cannot read file: {exc}")]
     try:
-        nodes = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        nodes = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -165,6 +165,19 @@ def load_documents(path: Path, display: str | None = None) -> tuple[list[Located
         errors.extend(builder.errors)
         docs.append(Located(data, builder.marks, file, frozenset(builder.refused), bool(builder.errors)))
     return docs, errors
+
+
+def _compose(text: str) -> list:
+    """The document nodes, by libyaml when PyYAML has it (about 10x faster: 10,000 rules load
+    in seconds). A text libyaml refuses is composed again by the pure-Python loader, whose
+    error messages the diagnostics (and their golden files) are written in."""
+    fast = getattr(yaml, "CSafeLoader", None)
+    if fast is not None:
+        try:
+            return list(yaml.compose_all(text, Loader=fast))
+        except yaml.YAMLError:
+            pass
+    return list(yaml.compose_all(text, Loader=yaml.SafeLoader))
 
 
 def _reader_position(text: str, position: int | None) -> tuple[int, int]:

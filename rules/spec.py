@@ -243,6 +243,13 @@ class CompiledRule:
     file: str
     index_types: frozenset[str] | None  # event types it can fire on; None: any
     gold: Predicate | None = None  # the backtest's gold criterion, compiled like `when`
+    # The predicate in parts, for the matching index (rules/index/): `when` as its top-level
+    # conditions (canonical key, predicate, (path, values) when the condition is exactly "a
+    # value at path is one of values"), the `unless` predicate, and what `when` requires of
+    # the event's values ((path, values) pairs). None: use `predicate` whole.
+    conjuncts: tuple[tuple[str, Predicate, tuple[str, frozenset] | None], ...] | None = None
+    unless: Predicate | None = None
+    requires: tuple[tuple[str, frozenset], ...] = ()
 
     @property
     def id(self) -> str:

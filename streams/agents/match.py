@@ -8,6 +8,7 @@ alerts/noise/province.py) too.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from alerts.noise.province import settle
@@ -54,8 +55,11 @@ def register(app, topics, runtime) -> None:
             started = metrics.now()
             try:
                 alerts = list(settled(rt, match_event(rt.ruleset, event.message.value, rt.clock, rule_state)))
+                # All of the event's alerts handed to the producer, then their acknowledgements
+                # awaited together (still before the event's offset is acknowledged).
+                sent = [await topics.alerts.send(key=alert.incident_key.encode(), value=to_bytes(alert)) for alert in alerts]
+                await asyncio.gather(*sent)
                 for alert in alerts:
-                    await (await topics.alerts.send(key=alert.incident_key.encode(), value=to_bytes(alert)))
                     log.info("alert %s fired: rule %s on event %s", alert.alert_id, alert.rule_id, alert.event.event_id)
                     metrics.alert_fired(alert)
             except StageError as exc:
