@@ -34,7 +34,6 @@ class RuleSet:
     rules: list[CompiledRule] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     version: str = ""
-    by_type: dict[str | None, list[CompiledRule]] = field(default_factory=dict)
     quiet_hours: tuple[QuietWindow, ...] = ()
 
     @property
@@ -45,19 +44,6 @@ class RuleSet:
     def matcher(self) -> Matcher:
         """The matching index over `rules` (rules/index/), built once."""
         return Matcher(self.rules)
-
-    def candidates(self, event_type: str) -> list[CompiledRule]:
-        """Rules that can fire on an event of this type, in rule-set order. The engine uses
-        `matcher`, which also indexes places, groups, victims ...; this by-type view stays
-        for callers that build a RuleSet by hand."""
-        cache = self.__dict__.setdefault("_candidates", {})
-        found = cache.get(event_type)
-        if found is None:
-            # Built once per event type (the rule set is immutable once loaded).
-            typed, untyped = self.by_type.get(event_type, []), self.by_type.get(None, [])
-            order = {id(rule): i for i, rule in enumerate(self.rules)}
-            found = cache[event_type] = sorted(typed + untyped, key=lambda rule: order[id(rule)])
-        return found
 
 
 def _files(paths: Iterable[Path]) -> list[Path]:
@@ -74,19 +60,9 @@ def _no_aliases(_alias: str) -> set[str]:
     return set()
 
 
-def _index_types(when) -> frozenset[str] | None:
-    if isinstance(when, dict):
-        value = when.get("event_type")
-        if isinstance(value, str):
-            return frozenset([value])
-        if isinstance(value, list) and all(isinstance(v, str) for v in value):
-            return frozenset(value)
-        if isinstance(value, dict) and isinstance(value.get("in"), list) and len(value) == 1:
-            return frozenset(map(str, value["in"]))
-    return None
-
-
-def _spec_errors(doc: Located, exc: ValidationError) -> list[Diagnostic]:
+def spec_errors(doc: Located, exc: ValidationError) -> list[Diagnostic]:
+    """A document's pydantic validation errors as located diagnostics (R002, R008, R003);
+    the receivers file reports its errors through it too."""
     out = []
     for item in exc.errors():
         path = tuple(item["loc"])
@@ -179,7 +155,7 @@ def _compile_rule(doc: Located, library: _Library, aliases, receivers: set[str])
     try:
         spec = RuleSpec.model_validate(data)
     except ValidationError as exc:
-        errors.extend(_spec_errors(doc, exc))
+        errors.extend(spec_errors(doc, exc))
         spec = None
     compiler = library.compiler(doc, aliases)
     written: list[tuple[str, Predicate, Any]] = [("never", lambda _e: False, None)]
@@ -256,7 +232,7 @@ def load_rules(
                 try:
                     quiet.extend(QuietHours.model_validate(doc.data).quiet_hours)
                 except ValidationError as exc:
-                    diagnostics.extend(_spec_errors(doc, exc))
+                    diagnostics.extend(spec_errors(doc, exc))
             elif isinstance(doc.data, dict) and doc.data and set(doc.data) <= {"lists", "macros"}:
                 library_docs.append(doc)
             elif isinstance(doc.data, dict) and {"lists", "macros"} & set(doc.data):
@@ -279,7 +255,7 @@ def load_rules(
             seen[rule_id] = doc
         diagnostics.extend(errors)
         if spec is not None and not doc.flawed and not [e for e in errors if e.severity != "warning"]:
-            rules.append(CompiledRule(spec, predicate, doc.file, _index_types(doc.data.get("when")), gold,
+            rules.append(CompiledRule(spec, predicate, doc.file, gold,
                                       parts.conjuncts, parts.unless, parts.requires))
     diagnostics.extend(library.unused())
     for doc in rule_docs:  # a typo in `inhibits.rules` would mute nothing: say so
@@ -292,9 +268,6 @@ def load_rules(
 
     shown = sorted(d for d in diagnostics if d.severity != "suppressed")
     ruleset = RuleSet(rules, shown, digest.hexdigest()[:12], quiet_hours=tuple(quiet))
-    for rule in rules:
-        for key in rule.index_types or [None]:
-            ruleset.by_type.setdefault(key, []).append(rule)
     _ = ruleset.matcher  # built here, not on the first event
     return ruleset
 

@@ -241,7 +241,6 @@ class CompiledRule:
     spec: RuleSpec
     predicate: Predicate
     file: str
-    index_types: frozenset[str] | None  # event types it can fire on; None: any
     gold: Predicate | None = None  # the backtest's gold criterion, compiled like `when`
     # The predicate in parts, for the matching index (rules/index/): `when` as its top-level
     # conditions (canonical key, predicate, (path, values) when the condition is exactly "a

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import SecretStr, ValidationError
-from rules.loader import _spec_errors
+from rules.loader import spec_errors
 from rules.located import Diagnostic, Located, load_documents
 
 from ..routing.parse import parse_tree
@@ -97,7 +97,7 @@ def _receiver(doc: Located, name: object, body: object, env: Mapping[str, str], 
     try:
         spec = model.model_validate({k: v for k, v in body.items() if k not in secret_keys})
     except ValidationError as exc:
-        found = _spec_errors(_within(doc, path), exc)
+        found = spec_errors(_within(doc, path), exc)
         if secret_keys:  # "needs token_env ..." only repeats the R002 above
             found = [d for d in found if (d.line, d.col) != doc.where(path)]
         return None, errors + found

@@ -87,7 +87,7 @@ def _fired(rule, events) -> list:
     from rules.engine import fire
     from rules.loader import RuleSet
 
-    only = RuleSet(rules=[rule], by_type={None: [rule]})
+    only = RuleSet(rules=[rule])
     state: dict = {}
     return [event for event in events if fire(only, event, state, now=event.source.published_at)]
 

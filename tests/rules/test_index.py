@@ -171,7 +171,7 @@ def test_windows_fire_as_before_through_the_index(tmp_path):
     """evaluate() over the index and the same state machine over the brute-force verdicts
     agree event after event (window rules included)."""
     ruleset = _load(tmp_path, _mixed_rules(300, 9))
-    only_by_predicate = Matcher([CompiledRule(r.spec, r.predicate, r.file, None) for r in ruleset.rules])
+    only_by_predicate = Matcher([CompiledRule(r.spec, r.predicate, r.file) for r in ruleset.rules])
     state_index: dict = {}
     state_brute: dict = {}
     brute_set = type(ruleset)(rules=ruleset.rules)
@@ -184,7 +184,7 @@ def test_windows_fire_as_before_through_the_index(tmp_path):
 # ---- what the index saves --------------------------------------------------------------------------
 def _rule(rule_id: str, conjuncts, requires=()) -> CompiledRule:
     spec = RuleSpec(id=rule_id, title=rule_id, level="low", when={})
-    return CompiledRule(spec, lambda e: all(p(e) for _, p, _ in conjuncts), "inline.yaml", None,
+    return CompiledRule(spec, lambda e: all(p(e) for _, p, _ in conjuncts), "inline.yaml",
                         conjuncts=tuple(conjuncts), requires=tuple(requires))
 
 

@@ -124,13 +124,18 @@ def test_library_documents(text, expected, write_rule):
     assert codes(load_rules([write_rule("lib.yaml", text)])) == expected
 
 
-def test_candidates_keep_rule_set_order(write_rule):
+def test_matches_keep_rule_set_order(write_rule):
+    from rules.engine import matching_rules
+    from tests.factories import seed_event
+
     text = (HEADER.replace("r1", "a-any") + "when: {fatalities: {gte: 1}}\n---\n"
             + HEADER.replace("r1", "b-typed") + "when: {event_type: [ASSAULT, COERCE]}\n---\n"
             + HEADER.replace("r1", "c-any") + "when: {negated: false}\n")
     ruleset = load_rules([write_rule("r.yaml", text)])
-    assert [r.id for r in ruleset.candidates("ASSAULT")] == ["a-any", "b-typed", "c-any"]
-    assert [r.id for r in ruleset.candidates("PROTEST")] == ["a-any", "c-any"]
+    assault = seed_event(event_type="ASSAULT", fatalities=3, negated=False)
+    protest = seed_event(event_type="PROTEST", fatalities=3, negated=False)
+    assert [r.id for r in matching_rules(ruleset, assault)] == ["a-any", "b-typed", "c-any"]
+    assert [r.id for r in matching_rules(ruleset, protest)] == ["a-any", "c-any"]
 
 
 def test_version_changes_with_content(write_rule):
