@@ -85,7 +85,7 @@ def _explain(error: ValidationError) -> str:
     parts = []
     for item in items[:MAX_PROBLEMS_SHOWN]:
         where = _printable(".".join(str(p) for p in item["loc"])[:80]) or "report"
-        parts.append(f"{where}: {item['msg']}")
+        parts.append(f"{where}: {item['msg'].removeprefix('Value error, ')}")
     if len(items) > MAX_PROBLEMS_SHOWN:
         parts.append(f"and {len(items) - MAX_PROBLEMS_SHOWN} more problem(s)")
     return "; ".join(parts)
