@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from extraction.report import Report, ReportError, report_from_bytes
 from streams.records import MAX_RECORD_BYTES, dead_letter
-from streams.stages import StageError, extract_batch
+from streams.stages import StageError, decode_alert, decode_event, extract_batch
 
 from .strategies import raw_values, secrets
 
@@ -99,6 +99,18 @@ def test_extract_stage_fails_only_the_bad_values_of_a_batch(values: list[bytes],
             assert result == []
             good.append(expected)
     assert extractor.seen == good  # every good report of the batch was extracted, in order
+
+
+@given(raw_values)
+@example(b'{"event_id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}")
+@example(b'{"event_id": ' + b"9" * 5000 + b"}")
+def test_event_and_alert_decoding_fail_only_with_a_stage_error(raw: bytes):
+    # What the match and deliver agents read; anything else would be a crash, not a DLQ record.
+    for decode, what in ((decode_event, "invalid event: "), (decode_alert, "invalid alert: ")):
+        try:
+            decode(raw)
+        except StageError as exc:
+            assert str(exc).startswith(what) and len(str(exc)) < 20_000
 
 
 @given(raw_values, st.binary(max_size=40) | st.none(), secrets, st.text(max_size=60))

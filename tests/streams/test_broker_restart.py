@@ -24,21 +24,12 @@ from kafka import KafkaProducer
 from extraction.report import Report
 from streams.kafka_io import ensure_topics, publish_reports
 
+from .test_faults import KILLING, ONE_RULE
 from .worker import Pipeline, WorkerProcess, posted_alert_id, receiver_env, topic_records, wait_until
 
 pytestmark = pytest.mark.integration
 
-KILLING = "A Brigadier in the regime forces was killed in an IED explosion near {town}."
 TOWNS = ["Maskanah", "Homs", "Hama", "Idlib", "Daraa", "Latakia", "Tartus", "Raqqa"]
-ONE_RULE = """\
-id: any-killing
-title: Killing reported
-level: high
-when:
-  event_type: ASSAULT
-dedup: {key: [report_id], within: 6h}
-notify: [slack, email]
-"""
 REPORTS = 120
 OUTAGE_SECONDS = 8
 STEP = 0.2  # seconds between the reports sent across the outage (40 over ~8 s)

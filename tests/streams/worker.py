@@ -128,9 +128,10 @@ def posted_alert_id(post: dict) -> str:
     return re.search(r"al-[0-9a-f]{20}", json.dumps(post["blocks"])).group(0)
 
 
-def topic_records(settings: Settings, topic: str, expect: int, timeout: float = 120.0) -> list[dict]:
-    """Records of `topic` from the beginning, decoded: polls until at least `expect` arrived
-    (or `timeout`), then once more briefly, so a surplus (a double) shows too."""
+def topic_records(settings: Settings, topic: str, expect: int, timeout: float = 120.0,
+                  until=lambda records: False) -> list[dict]:
+    """Records of `topic` from the beginning, decoded: polls until at least `expect` arrived,
+    or `until(records)` holds, or `timeout`; then once more briefly, so a surplus shows too."""
     import json
     import time
 
@@ -141,7 +142,7 @@ def topic_records(settings: Settings, topic: str, expect: int, timeout: float = 
     records: list[dict] = []
     deadline = time.monotonic() + timeout
     try:
-        while len(records) < expect and time.monotonic() < deadline:
+        while len(records) < expect and not until(records) and time.monotonic() < deadline:
             for batch in consumer.poll(timeout_ms=500).values():
                 records.extend(json.loads(r.value) for r in batch)
         for batch in consumer.poll(timeout_ms=1500).values():
