@@ -62,8 +62,10 @@ class WorkerProcess:
         workdir = self.pipeline.root / "cwd"
         workdir.mkdir(exist_ok=True)
         with self.log_path.open("wb") as log:
+            # WATCHFLOOR_TEST_WORKER_LOGLEVEL=debug: the workers' logs with faust's and aiokafka's detail.
+            loglevel = os.environ.get("WATCHFLOOR_TEST_WORKER_LOGLEVEL", "info")
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "streams.cli", "worker"], env=self.pipeline.env,
+                [sys.executable, "-m", "streams.cli", "worker", "--loglevel", loglevel], env=self.pipeline.env,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=workdir,
             )
         return self
