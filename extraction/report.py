@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from datetime import date, datetime, time, timezone
 from pathlib import Path
 from typing import Any
@@ -69,11 +70,24 @@ class ReportError(ValueError):
     """A report that cannot be accepted, with a reason meant for people."""
 
 
+MAX_PROBLEMS_SHOWN = 5
+
+
+def _printable(text: str) -> str:
+    """A key as written, but with control characters escaped (a reason is one log line)."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def _explain(error: ValidationError) -> str:
+    # A few problems say what is wrong; thousands (an object with 5000 unknown keys) would
+    # only flood the log and the dead-letter record.
+    items = error.errors()
     parts = []
-    for item in error.errors():
-        where = ".".join(str(p) for p in item["loc"]) or "report"
-        parts.append(f"{where}: {item['msg']}")
+    for item in items[:MAX_PROBLEMS_SHOWN]:
+        where = _printable(".".join(str(p) for p in item["loc"])[:80]) or "report"
+        parts.append(f"{where}: {item['msg'].removeprefix('Value error, ')}")
+    if len(items) > MAX_PROBLEMS_SHOWN:
+        parts.append(f"and {len(items) - MAX_PROBLEMS_SHOWN} more problem(s)")
     return "; ".join(parts)
 
 
@@ -101,6 +115,9 @@ def report_from_bytes(raw: bytes) -> Report:
         raise ReportError("invalid JSON: nested too deeply") from None
     except json.JSONDecodeError as exc:
         raise ReportError(f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except ValueError:
+        # json.loads turns digits into int, which refuses more than sys.get_int_max_str_digits().
+        raise ReportError(f"invalid JSON: a number longer than {sys.get_int_max_str_digits()} digits") from None
     return report_from_obj(obj)
 
 

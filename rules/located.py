@@ -6,6 +6,8 @@ refused with a located error, and no constructor runs user code.
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,9 +73,27 @@ class _TooLarge(Exception):
     pass
 
 
+class _Lines:
+    """Line and column (from 1) of a character offset, counting line breaks as editors do.
+
+    PyYAML also breaks lines at U+0085, U+2028 and U+2029, which editors show inside a line;
+    its own mark.line would then point below the place in the file."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+
+    def __call__(self, mark) -> tuple[int, int]:
+        return self.at(mark.index) if mark is not None else (1, 1)
+
+    def at(self, index: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
+
+
 class _Builder:
-    def __init__(self, file: str):
+    def __init__(self, file: str, lines: _Lines):
         self.file = file
+        self.position = lines
         self.marks: dict[Path_, tuple[int, int]] = {}
         self.errors: list[Diagnostic] = []
         self._constructor = yaml.SafeLoader(" ")
@@ -85,7 +105,7 @@ class _Builder:
         self._built += 1
         if self._built > MAX_NODES:
             raise _TooLarge
-        self.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        self.marks[path] = self.position(node.start_mark)
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             # !!python/object/apply:os.system [..] and !!set {..} are collections with a tag.
             if node.tag not in (_MAPPING_TAG, _SEQUENCE_TAG):
@@ -122,7 +142,7 @@ class _Builder:
                 continue
             if key in out:
                 self._error(key_node, "R007", f"key {key!r} is written twice")
-            where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            where = self.position(key_node.start_mark)
             self.marks[path + (key,)] = where
             out[key] = self.build(value_node, path + (key,))
             # A value's own mark is where its text starts; errors about a key point at the key.
@@ -130,8 +150,7 @@ class _Builder:
         return out
 
     def _error(self, node: yaml.Node, code: str, message: str) -> None:
-        mark = node.start_mark
-        self.errors.append(Diagnostic(self.file, mark.line + 1, mark.column + 1, code, message))
+        self.errors.append(Diagnostic(self.file, *self.position(node.start_mark), code, message))
 
 
 def load_documents(path: Path, display: str | None = None) -> tuple[list[Located], list[Diagnostic]]:
@@ -144,22 +163,24 @@ def load_documents(path: Path, display: str | None = None) -> tuple[list[Located
     try:
         nodes = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, col = _Lines(text)(exc.problem_mark or exc.context_mark)
         return [], [Diagnostic(file, line, col, "R001", f"YAML syntax: {exc.problem or exc}")]
     except yaml.YAMLError as exc:  # reader errors: control characters, bad encoding
         line, col = _reader_position(text, getattr(exc, "position", None))
         reason = getattr(exc, "reason", None) or str(exc).splitlines()[0]
         return [], [Diagnostic(file, line, col, "R001", f"YAML syntax: {reason}")]
+    except RecursionError:  # PyYAML's parser recurses once per level: "[[[[..." exhausts it
+        return [], [Diagnostic(file, 1, 1, "R001", "YAML nested too deeply (thousands of levels)")]
     docs, errors = [], []
+    lines = _Lines(text)
     for node in nodes:
         if node is None:
             continue
-        builder = _Builder(file)
+        builder = _Builder(file, lines)
         try:
             data = builder.build(node, ())
         except (_TooLarge, RecursionError):
-            errors.append(Diagnostic(file, node.start_mark.line + 1, node.start_mark.column + 1, "R001",
+            errors.append(Diagnostic(file, *lines(node.start_mark), "R001",
                                      f"document too large or too deep (more than {MAX_NODES} values after aliases)"))
             continue
         errors.extend(builder.errors)
@@ -181,7 +202,4 @@ def _compose(text: str) -> list:
 
 
 def _reader_position(text: str, position: int | None) -> tuple[int, int]:
-    if position is None:
-        return 1, 1
-    before = text[:position]
-    return before.count("\n") + 1, position - (before.rfind("\n") + 1) + 1
+    return _Lines(text).at(position) if position is not None else (1, 1)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import faust
 
+from . import seek_fix
 from .agents import deliver, extract, match
 from .logs import faust_logging_config
 from .reload import RuleReloader
@@ -32,6 +33,7 @@ class Topics:
 def create_app(settings: Settings, prebuilt: Runtime | None = None) -> faust.App:
     """The app; `prebuilt` is the worker's runtime (model, rules, channels), built before
     faust starts so that bad rules or a missing model stop the worker with a clear error."""
+    seek_fix.install()  # records fetched during recovery must be read again (streams/seek_fix.py)
     app = faust.App(
         settings.app_id,
         broker=f"kafka://{settings.kafka_bootstrap}",

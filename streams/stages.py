@@ -31,6 +31,8 @@ def extract_batch(extractor: Extractor, values: list[bytes]) -> list[list[Event]
             results.append([])
         except ReportError as exc:
             results.append(StageError(f"invalid report: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - a decoder bug must fail this value, not the batch
+            results.append(StageError(f"invalid report: {type(exc).__name__}: {exc}"))
     if reports:
         try:
             for slot, events in zip(slots, extractor.extract_many(reports)):

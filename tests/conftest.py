@@ -11,8 +11,17 @@ import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 pytest_plugins = ["tests.peers.fixtures"]
+
+# Property-based fuzzing (tests/fuzz): moderate example counts so `make test` stays quick; the
+# "ci" profile (HYPOTHESIS_PROFILE=ci, or any run with CI set) is derandomized, so a CI run is
+# repeatable.
+settings.register_profile("default", max_examples=200, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", parent=settings.get_profile("default"), derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))
 
 
 @pytest.fixture(scope="session")

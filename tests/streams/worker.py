@@ -62,8 +62,10 @@ class WorkerProcess:
         workdir = self.pipeline.root / "cwd"
         workdir.mkdir(exist_ok=True)
         with self.log_path.open("wb") as log:
+            # WATCHFLOOR_TEST_WORKER_LOGLEVEL=debug: the workers' logs with faust's and aiokafka's detail.
+            loglevel = os.environ.get("WATCHFLOOR_TEST_WORKER_LOGLEVEL", "info")
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "streams.cli", "worker"], env=self.pipeline.env,
+                [sys.executable, "-m", "streams.cli", "worker", "--loglevel", loglevel], env=self.pipeline.env,
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True, cwd=workdir,
             )
         return self
@@ -106,3 +108,47 @@ def wait_until(predicate, timeout: float, what):
             return value
         time.sleep(0.25)
     raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what() if callable(what) else what}")
+
+
+def receiver_env(slack_api, smtp_server) -> dict[str, str]:
+    """Worker settings that point Slack and email at the local peers (tests/peers)."""
+    return {
+        "WATCHFLOOR_SLACK_BOT_TOKEN": "xoxb-faults",
+        "WATCHFLOOR_SLACK_CHANNEL": "C0FAULTS",
+        "WATCHFLOOR_SLACK_BASE_URL": slack_api.base_url,
+        "WATCHFLOOR_SMTP_HOST": "127.0.0.1",
+        "WATCHFLOOR_SMTP_PORT": str(smtp_server.port),
+        "WATCHFLOOR_EMAIL_TO": "duty@example.org",
+    }
+
+
+def posted_alert_id(post: dict) -> str:
+    """The alert id a Slack message carries (in its context block)."""
+    import json
+    import re
+
+    return re.search(r"al-[0-9a-f]{20}", json.dumps(post["blocks"])).group(0)
+
+
+def topic_records(settings: Settings, topic: str, expect: int, timeout: float = 120.0,
+                  until=lambda records: False) -> list[dict]:
+    """Records of `topic` from the beginning, decoded: polls until at least `expect` arrived,
+    or `until(records)` holds, or `timeout`; then once more briefly, so a surplus shows too."""
+    import json
+    import time
+
+    from kafka import KafkaConsumer
+
+    consumer = KafkaConsumer(topic, **settings.kafka_client_kwargs(), group_id=None,
+                             auto_offset_reset="earliest", enable_auto_commit=False)
+    records: list[dict] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while len(records) < expect and not until(records) and time.monotonic() < deadline:
+            for batch in consumer.poll(timeout_ms=500).values():
+                records.extend(json.loads(r.value) for r in batch)
+        for batch in consumer.poll(timeout_ms=1500).values():
+            records.extend(json.loads(r.value) for r in batch)
+    finally:
+        consumer.close()
+    return records
