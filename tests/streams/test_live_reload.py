@@ -61,7 +61,9 @@ def test_invalid_change_keeps_last_good_rules_and_valid_change_is_swapped_in(kaf
         wait_until(lambda: any("Senior officer killed" in t for t in titles()), 180, "the first alert")
 
         (rules_dir / "broken.yaml").write_text(BROKEN_RULE)
-        wait_until(lambda: "change rejected" in worker.log(), 60, "the rejection in the log")
+        # The diagnostics are logged after the "change rejected" line: wait for the last of them.
+        wait_until(lambda: "change rejected" in worker.log() and "broken.yaml:6:10 R005" in worker.log(), 60,
+                   lambda: f"the rejection and its diagnostics in the log:\n{worker.log()[-3000:]}")
         log = worker.log()
         assert "broken.yaml:3:1 R003" in log, log[-3000:]
         assert "broken.yaml:5:3 R004" in log and "broken.yaml:6:10 R005" in log
