@@ -121,7 +121,9 @@ def _event_id(report_id: str, start: int, event_type: str) -> str:
 # Families that, after a cause word, say why people protest, not what happened at the protest.
 _CAUSE_FAMILIES = ("HARM:", "ATTACK:", "WEAPON:", "RIOT:", "CLASH:", "LOOT:", "INTERVENE:", "DISRUPT:")
 _CAUSE_WORDS = {"against", "over", "condemning", "denouncing", "demanding", "after", "following", "about", "for",
-                "because", "since"}
+                "because", "since", "demand", "commemorate", "remembrance", "memory", "mourn", "solidarity",
+                "investigation", "justice"}
+_CROWD_ACTORS = {"Mob", "Rioters"}  # data/actors.yaml: crowds whose violence is mob violence
 _ARMED_KINDS = {"state", "rebel", "militia", "jihadist", "foreign_state"}
 _ARMED_TARGETS = {"position", "positions", "checkpoint", "checkpoints", "check", "post", "posts", "base", "bases",
                   "convoy", "convoys", "patrol", "patrols", "units", "outpost", "outposts", "barracks", "troops"}
@@ -195,6 +197,10 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
     victims = read_victims(_people(doc, sent), harms, actor_spans) if family in VIOLENCE or harms else []
     assassination = any(t.text.lower().startswith("assassin") for t, _ in harms)
     pre_actors, pre_recipients = read_roles(sent, trigger, resolved, set())
+    if any(a.name in _CROWD_ACTORS for a in pre_actors):
+        values = {**values, "MOB": values.get("MOB", set()) | {"crowd"}}  # "villagers beat a thief"
+    if any(a.kind in ("rebel", "jihadist", "militia") for a in pre_actors):
+        values = {**values, "ACTOR": {"nonstate"}}  # "ISIS fighters recaptured the village"
     military = any(v.rank_class in MILITARY for v in victims) or _armed_target(sent, pre_recipients)
     frame = choose_frame(
         family,

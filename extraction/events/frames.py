@@ -28,7 +28,7 @@ WEAPON_ORDER = tuple(WEAPON_FRAMES)
 _RANGED = {"artillery", "missile", "guided_missile"}
 _DECISIVE = {"chemical", "suicide", "airstrike", "drone", "vbied", "ied", "grenade"}
 # Guns: in use ("shot", "gunmen": small_arms) or named as things ("rifles", "small arms": arms).
-FIREARMS = {"small_arms", "arms"}
+FIREARMS = {"small_arms", "arms", "live_fire"}
 
 # Families that name an action, in the order used when the parse cannot tell which is main.
 ACTION_FAMILIES = ("HARM", "SEXUAL", "ATTACK", "CLASH", "TERRITORY", "MOVE", "PROTEST", "RIOT", "LOOT", "DISRUPT")
@@ -47,6 +47,17 @@ class Frame:
 _STRATEGIC = "Strategic developments"
 LOOTING = Frame("ASSAULT", ("destroy",), _STRATEGIC, "Looting/property destruction")
 DISRUPTED = Frame("COERCE", ("seize",), _STRATEGIC, "Disrupted weapons use")
+
+
+MOB_VIOLENCE = Frame("ASSAULT", ("beat",), "Riots", "Mob violence")
+
+
+def _mob_violence(values: dict[str, set[str]]) -> bool:
+    """A crowd (mob, villagers, two village groups) hurting people or clashing, without the
+    weapons of armed groups: mob violence, not an attack or an armed clash."""
+    weapons = values.get("WEAPON", set())
+    hurt = values.get("HARM", set()) & {"killed", "injured"}
+    return not weapons & (_RANGED | _DECISIVE | FIREARMS) and bool(hurt or {"ATTACK", "CLASH"} & set(values))
 
 
 def _property_frame(values: dict[str, set[str]]) -> Frame | None:
@@ -117,9 +128,15 @@ def choose_frame(
             return _protest_frame(values)
         if "RIOT" in values and main_family == "LOOT":
             return _protest_frame(values)  # "rioters looted shops"
+        if "MOB" in values and _mob_violence(values):
+            return MOB_VIOLENCE
         return _property_frame(values) or _violence_frame(values, military_victims, assassination)
+    if main_family in VIOLENCE and {"capture", "regain"} & values.get("TERRITORY", set()) \
+            and not values.get("WEAPON", set()) & _DECISIVE:
+        main_family = "TERRITORY"  # "took control of X, killing 12": the ground changed hands
     if main_family == "TERRITORY":
-        sub = "Government regains territory" if actor_is_state else "Non-state actor overtakes territory"
+        regained = actor_is_state or ("regain" in values.get("TERRITORY", set()) and "nonstate" not in values.get("ACTOR", ()))
+        sub = "Government regains territory" if regained else "Non-state actor overtakes territory"
         return Frame("ASSAULT", (), "Battles", sub)
     if main_family == "MOVE":
         if "surrender" in values["MOVE"]:
@@ -136,11 +153,14 @@ def _protest_frame(values: dict[str, set[str]]) -> Frame:
     harms = values.get("HARM", set())
     if {"RIOT", "CLASH", "LOOT"} & set(values):  # "protested, then looted shops"
         if harms & {"killed", "injured"} and "RIOT" in values:
-            return Frame("ASSAULT", ("beat",), "Riots", "Mob violence")
+            return MOB_VIOLENCE
         return Frame("PROTEST", ("riot",), "Riots", "Violent demonstration")
-    if harms & {"killed", "injured"} or FIREARMS & values.get("WEAPON", set()):
+    # lethal force, or people shot; tear gas, shots in the air and beatings are interventions
+    weapons = values.get("WEAPON", set())
+    if "killed" in harms or "live_fire" in weapons or ("injured" in harms and "small_arms" in weapons):
         return Frame("ASSAULT", ("crowd-control",), "Protests", "Excessive force against protesters")
-    if harms & {"arrested"} or "ATTACK" in values:
+    if harms & {"arrested", "injured"} or {"ATTACK", "INTERVENE"} & set(values) \
+            or FIREARMS & values.get("WEAPON", set()):
         return Frame("PROTEST", ("demo",), "Protests", "Protest with intervention")
     return Frame("PROTEST", ("demo",), "Protests", "Peaceful protest")
 
