@@ -193,7 +193,7 @@ def _plain_frames() -> dict[str, Frame]:
         ("MOVE", {"MOVE": {"deploy"}}, False),
         ("PROTEST", {"PROTEST": {"protest"}}, False),
         ("PROTEST", {"PROTEST": {"protest"}, "HARM": {"arrested"}}, False),
-        ("PROTEST", {"PROTEST": {"protest"}, "HARM": {"injured"}}, False),
+        ("PROTEST", {"PROTEST": {"protest"}, "HARM": {"killed"}}, False),
         ("RIOT", {"RIOT": {"riot"}}, False),
         ("RIOT", {"RIOT": {"riot"}, "HARM": {"injured"}}, False),
         ("LOOT", {"LOOT": {"loot"}}, False),
