@@ -21,7 +21,7 @@ from .frames import ACTION_FAMILIES, VIOLENCE, Frame, choose_frame
 from .location import context_codes, resolve, specificity
 from .merge import merge, merges_into, no_losses
 from .roles import read_roles, resolve_anaphora
-from .victims import PersonMention, read_victims, totals
+from .victims import PersonMention, is_agent, read_victims, totals
 
 _GENERIC_RANKS = {r["rank"] for r in load_ranks() if r.get("generic")}
 _RANK_CLASS = {r["rank"]: r["class"] for r in load_ranks()}
@@ -134,8 +134,9 @@ def _effective_triggers(doc: Doc, sent: Span) -> list[Span]:
     words inside "no fatalities nor injuries", and harms that are what a protest is about
     ("protest against the killing of ...")."""
     triggers = _spans(doc, "wf_triggers", sent)
-    nones = [t for t in triggers if t.label_.startswith("NONE:")]
-    kept = [t for t in triggers if t.label_.startswith("NONE:") or not any(n.start <= t.start and t.end <= n.end for n in nones)]
+    # "killed or wounded" says neither: no loss is counted (ACLED codes 0)
+    nones = [t for t in triggers if t.label_.startswith("NONE:") or t.label_ == "ATTACK:unclear"]
+    kept = [t for t in triggers if t in nones or not any(n.start <= t.start and t.end <= n.end for n in nones)]
     protests = [t for t in kept if t.label_.startswith("PROTEST:")]
     if protests:
         first = protests[0].start
@@ -194,14 +195,18 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
         return None  # "exposed to the attacks of ..." talks about attacks, it reports none
     harms = [(t, t.label_.split(":")[1]) for t in triggers if t.label_.startswith("HARM:")]
     actor_spans = [(doc[s:e], name) for (s, e), (name, _) in resolved.items() if sent.start <= s < sent.end]
-    victims = read_victims(_people(doc, sent), harms, actor_spans) if family in VIOLENCE or harms else []
+    victims, counted = read_victims(_people(doc, sent), harms, actor_spans) if family in VIOLENCE or harms else ([], [])
     assassination = any(t.text.lower().startswith("assassin") for t, _ in harms)
     pre_actors, pre_recipients = read_roles(sent, trigger, resolved, set())
     if any(a.name in _CROWD_ACTORS for a in pre_actors):
         values = {**values, "MOB": values.get("MOB", set()) | {"crowd"}}  # "villagers beat a thief"
     if any(a.kind in ("rebel", "jihadist", "militia") for a in pre_actors):
         values = {**values, "ACTOR": {"nonstate"}}  # "ISIS fighters recaptured the village"
-    military = any(v.rank_class in MILITARY for v in victims) or _armed_target(sent, pre_recipients)
+    # soldiers hit, an armed target, or soldiers the sentence names as hit without saying how
+    # ("1 soldier was killed or wounded by a sniper")
+    military = any(v.rank_class in MILITARY for v in victims) or _armed_target(sent, pre_recipients) or (
+        "unclear" in values.get("ATTACK", ()) and any(p.rank_class in MILITARY and not is_agent(p.span)
+                                                     for p in _people(doc, sent)))
     frame = choose_frame(
         family,
         values,
@@ -219,8 +224,8 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
         recipients = [a for a, by in named if not by and a.name not in {x.name for x in actors}]
     location, destination = _location(_places(doc, sent, gaz, country), trigger, frame, doc)
     none_reported = "NONE" in values
-    fatalities = totals(victims, "killed")
-    injured = totals(victims, "injured")
+    fatalities = totals(counted, "killed")
+    injured = totals(counted, "injured")
     if none_reported:
         fatalities = fatalities if fatalities is not None else 0
         injured = injured if injured is not None else 0
