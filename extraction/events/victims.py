@@ -38,6 +38,8 @@ def _count(span: Span) -> int | None:
         if value is not None and token.lower_ not in ("a", "an"):
             if 1900 <= value <= 2100 and i != span.start - 1:
                 break  # "On 3 June 2021, soldiers ..."
+            if i >= 2 and doc[i - 1].text in ("-", "–", "to") and as_number(doc[i - 2].text) is not None:
+                return as_number(doc[i - 2].text)  # "5-7 policemen": the lower bound, as ACLED codes it
             return value
         if token.lower_ not in _SKIP_BACK and not _modifier(token):
             break
@@ -69,8 +71,9 @@ def _bare_numbers(people: list[PersonMention], harms: list[tuple[Span, str]]) ->
     found = []
     for trigger, _ in harms:
         for token in trigger.root.children:
-            if token.dep_ in ("nsubjpass", "nsubj") and token.like_num and token.i not in taken \
-                    and as_number(token.text) is not None:
+            # not "two of his companions": the people word there is counted itself
+            if token.dep_ in ("nsubjpass", "nsubj") and token.like_num and as_number(token.text) is not None \
+                    and not taken & {t.i for t in token.subtree}:
                 found.append(PersonMention(doc[token.i:token.i + 1], _NUMBER, "unknown", False))
     return found
 
