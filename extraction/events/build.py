@@ -19,7 +19,8 @@ from .draft import MILITARY, Draft
 from .focus import focus_country
 from .frames import ACTION_FAMILIES, VIOLENCE, Frame, choose_frame
 from .location import context_codes, resolve, specificity
-from .merge import merge, merges_into, no_losses
+from .merge import merge, merges_into, no_losses, with_tally
+from .numbers import as_number
 from .roles import read_roles, resolve_anaphora
 from .victims import PersonMention, is_agent, read_victims, totals
 
@@ -252,6 +253,18 @@ def _all_actors(doc: Doc, sent: Span, resolved):
     ]
 
 
+def _tally(doc: Doc, sent: Span) -> int | None:
+    """N for a sentence that only tallies the dead ("2 fatalities."), as coders close notes."""
+    triggers = _spans(doc, "wf_triggers", sent)
+    tallies = [t for t in triggers if t.label_ == "TALLY:killed"]
+    if len(tallies) != 1:
+        return None
+    span = tallies[0]
+    others = [t for t in triggers if not (span.start <= t.start and t.end <= span.end)
+              and t.label_.split(":")[0] in ACTION_FAMILIES]
+    return None if others else as_number(span[0].text)
+
+
 def _only_none(doc: Doc, sent: Span) -> bool:
     return any(t.label_.startswith("NONE:") for t in _spans(doc, "wf_triggers", sent))
 
@@ -270,7 +283,16 @@ def events_from_doc(doc: Doc, report: Report, gaz: Gazetteer,
     drafts: list[Draft] = []
     last_place: Place | None = None
     for sent in doc.sents:
+        tally = _tally(doc, sent)
+        if tally is not None and drafts:
+            if not doc[sent.end:].text.strip():
+                # a closing "4 fatalities." is the coder's total for the whole report
+                drafts = [with_tally(d, None) for d in drafts]
+            drafts[-1] = with_tally(drafts[-1], tally)
+            continue
         draft = _draft(doc, sent, report, gaz, country, resolved)
+        if draft is not None and tally is not None:
+            draft = with_tally(draft, tally)
         places = _places(doc, sent, gaz, country)
         if draft is None:
             if drafts and _only_none(doc, sent):

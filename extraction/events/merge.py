@@ -24,6 +24,11 @@ _INTERVENTIONS = {"HARM", "ATTACK"}
 _FORCES = {"state", "foreign_state"}
 
 
+def with_tally(draft: Draft, dead: int | None) -> Draft:
+    """"3 fatalities." after an incident: the coder's total for it (None: counted elsewhere)."""
+    return replace(draft, event=draft.event.model_copy(update={"fatalities": dead}))
+
+
 def _same_place(a: Event, b: Event) -> bool:
     """True unless both sentences say where and the provinces differ."""
     if a.location is None or b.location is None:
