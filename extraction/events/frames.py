@@ -31,7 +31,8 @@ _DECISIVE = {"chemical", "suicide", "airstrike", "drone", "vbied", "ied", "grena
 FIREARMS = {"small_arms", "arms", "live_fire"}
 
 # Families that name an action, in the order used when the parse cannot tell which is main.
-ACTION_FAMILIES = ("HARM", "SEXUAL", "ATTACK", "CLASH", "TERRITORY", "MOVE", "PROTEST", "RIOT", "LOOT", "DISRUPT")
+ACTION_FAMILIES = ("HARM", "SEXUAL", "ATTACK", "CLASH", "TERRITORY", "MOVE", "PROTEST", "RIOT", "LOOT", "DISRUPT",
+                   "INTERVENE")
 VIOLENCE = {"HARM", "SEXUAL", "ATTACK", "CLASH", "WEAPON"}
 _HURT = {"killed", "injured", "abducted"}
 
@@ -57,6 +58,8 @@ def _mob_violence(values: dict[str, set[str]]) -> bool:
     weapons of armed groups: mob violence, not an attack or an armed clash."""
     weapons = values.get("WEAPON", set())
     hurt = values.get("HARM", set()) & {"killed", "injured"}
+    if "lynch" in values.get("MOB", set()):
+        return True
     return not weapons & (_RANGED | _DECISIVE | FIREARMS) and bool(hurt or {"ATTACK", "CLASH"} & set(values))
 
 
@@ -124,7 +127,8 @@ def choose_frame(
         if labelled is not None:
             return labelled
     if main_family in VIOLENCE or main_family in ("LOOT", "DISRUPT"):
-        if "PROTEST" in values and "killed" not in values.get("HARM", set()):
+        # protesters killed by the state: excessive force; by others: an attack on civilians
+        if "PROTEST" in values and ("killed" not in values.get("HARM", set()) or actor_is_state):
             return _protest_frame(values)
         if "RIOT" in values and main_family == "LOOT":
             return _protest_frame(values)  # "rioters looted shops"
@@ -144,7 +148,7 @@ def choose_frame(
         if "withdraw" in values["MOVE"]:
             return Frame("RETREAT", ("withdraw",), "Strategic developments", "Change to group/activity")
         return Frame("MOBILIZE", ("troops",), "Strategic developments", "Change to group/activity")
-    if main_family in ("PROTEST", "RIOT"):
+    if main_family in ("PROTEST", "RIOT", "INTERVENE"):  # "police dispersed them": a crowd was there
         return _protest_frame(values)
     return None
 

@@ -1,0 +1,53 @@
+"""Which ACLED sub-event type a report gets: one made-up report per behaviour (not eval rows)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.evaluation.acled import top_event
+
+CASES = [
+    # ceasefire-violation notes: explosions and projectiles are shelling ...
+    ("monitors observed a total of 14 explosions involving unknown weapons near Avdiivka.",
+     "Shelling/artillery/missile attack"),
+    ("heavy artillery fire by an unidentified party was reported in Ain Zara. No casualties reported.",
+     "Shelling/artillery/missile attack"),
+    # ... unless small arms are fired too, or the fire goes both ways
+    ("Rebel forces fired 82mm mortars and small arms at the positions of the army near Marinka.",
+     "Armed clash"),
+    ("monitors recorded 30 projectiles in both directions of the frontline near Zolote.", "Armed clash"),
+    ("A shoot-out took place between police and a gang in the Mare neighbourhood.", "Armed clash"),
+    # property: destroyed, looted, seized, when nobody is hurt
+    ("Unknown men set fire to three tractors of a logging company near Ercilla.",
+     "Looting/property destruction"),
+    ("Police seized two tons of cannabis hidden in a lorry near Dourados.", "Looting/property destruction"),
+    # weapons: defused, or seized as things
+    ("Soldiers found and defused a roadside bomb near Gao.", "Disrupted weapons use"),
+    ("Gendarmes seized four rifles and a box of ammunition in a raid near Van.", "Disrupted weapons use"),
+    # the category label a note opens with decides
+    ("Security measures: On 3 May, the governor imposed a curfew on the whole province.",
+     "Change to group/activity"),
+    ("Property destruction: militants burned a school in the village overnight.",
+     "Looting/property destruction"),
+    # crowds
+    ("A suspected thief was beaten up by villagers near Kisumu.", "Mob violence"),
+    ("A mob lynched two men accused of stealing a goat in Kampala.", "Mob violence"),
+    ("Residents protested outside the town hall, then looted two shops.", "Violent demonstration"),
+    ("Teachers protested in Lima. Police dispersed them with tear gas.", "Protest with intervention"),
+    ("Police opened fire on protesters in Basra, killing two.", "Excessive force against protesters"),
+    # what a protest is about does not make it violent
+    ("Relatives protested in Cali after clashes in the prison last week.", "Peaceful protest"),
+    # territory
+    ("Government troops recaptured the town of Palma from insurgents.", "Government regains territory"),
+    ("Islamic State fighters recaptured the village of Kashma from the army.",
+     "Non-state actor overtakes territory"),
+    # an arrest told after the incident is part of it
+    ("Gunmen shot dead a shopkeeper in Quetta. Police later arrested two suspects.", "Attack"),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES, ids=[c[1] + ":" + c[0][:30] for c in CASES])
+def test_sub_event_type(extract_text, text, expected):
+    event = top_event(extract_text(text))
+    assert event is not None, text
+    assert event.acled_sub_event_type == expected
