@@ -193,7 +193,14 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
     values = _family_values(triggers)
     family = trigger.label_.split(":")[0]
     if family == "ATTACK" and trigger.root.pos_ == "NOUN" and not ({"HARM", "WEAPON"} & set(values)):
-        return None  # "exposed to the attacks of ..." talks about attacks, it reports none
+        # "exposed to the attacks of ..." talks about attacks, it reports none; another action
+        # of the sentence may still be an event ("observed a hunger strike and held a protest")
+        triggers = [t for t in triggers if not t.label_.startswith("ATTACK:")]
+        trigger = _main_trigger(triggers)
+        if trigger is None:
+            return None
+        values = _family_values(triggers)
+        family = trigger.label_.split(":")[0]
     harms = [(t, t.label_.split(":")[1]) for t in triggers if t.label_.startswith("HARM:")]
     actor_spans = [(doc[s:e], name) for (s, e), (name, _) in resolved.items() if sent.start <= s < sent.end]
     victims, counted = read_victims(_people(doc, sent), harms, actor_spans) if family in VIOLENCE or harms else ([], [])

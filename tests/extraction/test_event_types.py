@@ -37,6 +37,12 @@ CASES = [
     ("Police opened fire on protesters in Basra, killing two.", "Excessive force against protesters"),
     # what a protest is about does not make it violent
     ("Relatives protested in Cali after clashes in the prison last week.", "Peaceful protest"),
+    ("Artists observed a hunger strike and held a protest in Badin.", "Peaceful protest"),
+    ("Gym owners did a motorcade to demand the reopening of gyms in Recife.", "Peaceful protest"),
+    ("On 21 March 2021, 3 soldiers were killed in an ambush in Kunduz.", "Armed clash"),  # the month
+    # activity of groups and governments
+    ("The governor imposed a curfew on the province until further notice.", "Change to group/activity"),
+    ("Members of a cartel delivered food packages to families in Apatzingan.", "Change to group/activity"),
     # territory
     ("Government troops recaptured the town of Palma from insurgents.", "Government regains territory"),
     ("Islamic State fighters recaptured the village of Kashma from the army.",
