@@ -212,7 +212,10 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
         values = {**values, "ACTOR": {"nonstate"}}  # "ISIS fighters recaptured the village"
     # soldiers hit, an armed target, or soldiers the sentence names as hit without saying how
     # ("1 soldier was killed or wounded by a sniper")
-    military = any(v.rank_class in MILITARY for v in victims) or _armed_target(sent, pre_recipients) or (
+    # (a "leader" or a retired general hit is not a fight with armed forces)
+    military = any(v.rank_class in MILITARY and v.status != "retired"
+                   and not (v.rank in _GENERIC_RANKS and v.rank_class == "senior_officer")
+                   for v in victims) or _armed_target(sent, pre_recipients) or (
         "unclear" in values.get("ATTACK", ()) and any(p.rank_class in MILITARY and not is_agent(p.span)
                                                      for p in _people(doc, sent)))
     frame = choose_frame(

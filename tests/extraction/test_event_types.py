@@ -47,6 +47,9 @@ CASES = [
     ("Government troops recaptured the town of Palma from insurgents.", "Government regains territory"),
     ("Islamic State fighters recaptured the village of Kashma from the army.",
      "Non-state actor overtakes territory"),
+    # who was hit: a civilian "leader" is no fight with armed forces, a police officer is
+    ("Unidentified gunmen shot dead a community leader in Popayan.", "Attack"),
+    ("Unidentified gunmen shot and injured a police officer in Katsina.", "Armed clash"),
     # an arrest told after the incident is part of it
     ("Gunmen shot dead a shopkeeper in Quetta. Police later arrested two suspects.", "Attack"),
 ]
