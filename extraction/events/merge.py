@@ -41,7 +41,11 @@ def _intervenes(draft: Draft) -> bool:
     ("He was arrested last week" after a protest against that arrest is not one)."""
     if "INTERVENE" in draft.values or {"RIOT", "CLASH"} & set(draft.values):
         return True
-    return bool(_INTERVENTIONS & set(draft.values)) and any(x.kind in _FORCES for x in draft.event.actors)
+    if not _INTERVENTIONS & set(draft.values):
+        return False
+    # "26 arrested", "one protester was injured": people counted as hit at the protest
+    hit = any(v.outcome in ("arrested", "injured") for v in draft.event.victims)
+    return hit or any(x.kind in _FORCES for x in draft.event.actors)
 
 
 def _kind(previous: Draft, current: Draft) -> str | None:
@@ -60,7 +64,8 @@ def _kind(previous: Draft, current: Draft) -> str | None:
         return "movement" if same_actors and same_place else None
     if not _same_place(a, b):
         return None
-    if a.acled_event_type in _CROWDS and (b.acled_event_type in _CROWDS or _intervenes(current)):
+    if a.acled_event_type in _CROWDS and a.acled_sub_event_type != "Mob violence" \
+            and (b.acled_event_type in _CROWDS or _intervenes(current)):
         return "crowd"
     if b.acled_sub_event_type in _FOLLOW_UPS and a.acled_sub_event_type != b.acled_sub_event_type:
         return "follow-up"

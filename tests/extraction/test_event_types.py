@@ -35,6 +35,8 @@ CASES = [
     ("Residents protested outside the town hall, then looted two shops.", "Violent demonstration"),
     ("Teachers protested in Lima. Police dispersed them with tear gas.", "Protest with intervention"),
     ("Police opened fire on protesters in Basra, killing two.", "Excessive force against protesters"),
+    ("Farmers protested outside the district office in Multan. 14 were arrested.", "Protest with intervention"),
+    ("Prisoners staged a protest in the jail in Huancayo. Guards fired into the air.", "Protest with intervention"),
     # what a protest is about does not make it violent
     ("Relatives protested in Cali after clashes in the prison last week.", "Peaceful protest"),
     ("Artists observed a hunger strike and held a protest in Badin.", "Peaceful protest"),
