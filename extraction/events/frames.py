@@ -16,9 +16,9 @@ WEAPON_FRAMES: dict[str, tuple[str, tuple[str, ...]]] = {
     "suicide": ("Suicide bomb", ("suicide-attack", "explosives")),
     "airstrike": ("Air/drone strike", ("aerial",)),
     "drone": ("Air/drone strike", ("drone",)),
+    "grenade": ("Grenade", ("explosives",)),  # "a grenade exploded": the explosion is the grenade's
     "vbied": ("Remote explosive/landmine/IED", ("explosives",)),
     "ied": ("Remote explosive/landmine/IED", ("explosives",)),
-    "grenade": ("Grenade", ("explosives",)),
     "guided_missile": ("Shelling/artillery/missile attack", ("heavy-weapons",)),
     "missile": ("Shelling/artillery/missile attack", ("heavy-weapons",)),
     "artillery": ("Shelling/artillery/missile attack", ("heavy-weapons",)),
@@ -32,7 +32,7 @@ FIREARMS = {"small_arms", "arms", "live_fire"}
 
 # Families that name an action, in the order used when the parse cannot tell which is main.
 ACTION_FAMILIES = ("HARM", "SEXUAL", "ATTACK", "CLASH", "TERRITORY", "MOVE", "PROTEST", "RIOT", "LOOT", "DISRUPT",
-                   "INTERVENE")
+                   "INTERVENE", "BASE", "AGREE")
 VIOLENCE = {"HARM", "SEXUAL", "ATTACK", "CLASH", "WEAPON"}
 _HURT = {"killed", "injured", "abducted"}
 
@@ -138,6 +138,12 @@ def choose_frame(
     if main_family in VIOLENCE and {"capture", "regain"} & values.get("TERRITORY", set()) \
             and not values.get("WEAPON", set()) & _DECISIVE:
         main_family = "TERRITORY"  # "took control of X, killing 12": the ground changed hands
+    if main_family == "TERRITORY" and "handover" in values.get("TERRITORY", set()) and not values.get("HARM"):
+        return frame_for_sub_event("Non-violent transfer of territory")
+    if main_family == "BASE":
+        return frame_for_sub_event("Headquarters or base established")
+    if main_family == "AGREE":
+        return frame_for_sub_event("Agreement")
     if main_family == "TERRITORY":
         regained = actor_is_state or ("regain" in values.get("TERRITORY", set()) and "nonstate" not in values.get("ACTOR", ()))
         sub = "Government regains territory" if regained else "Non-state actor overtakes territory"

@@ -45,6 +45,11 @@ CASES = [
     # activity of groups and governments
     ("The governor imposed a curfew on the province until further notice.", "Change to group/activity"),
     ("Members of a cartel delivered food packages to families in Apatzingan.", "Change to group/activity"),
+    ("Rebels set up a new base in the hills above Dori.", "Headquarters or base established"),
+    ("The two militias signed a ceasefire agreement in Zintan on Monday.", "Agreement"),
+    ("A grenade exploded at a bus stop in Mogadishu, wounding two people.", "Grenade"),
+    ("The militia handed over control of the town to the army without a fight.",
+     "Non-violent transfer of territory"),
     # territory
     ("Government troops recaptured the town of Palma from insurgents.", "Government regains territory"),
     ("Islamic State fighters recaptured the village of Kashma from the army.",
