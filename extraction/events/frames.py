@@ -32,7 +32,7 @@ FIREARMS = {"small_arms", "arms", "live_fire"}
 
 # Families that name an action, in the order used when the parse cannot tell which is main.
 ACTION_FAMILIES = ("HARM", "SEXUAL", "ATTACK", "CLASH", "TERRITORY", "MOVE", "PROTEST", "RIOT", "LOOT", "DISRUPT",
-                   "INTERVENE", "BASE", "AGREE")
+                   "INTERVENE", "BASE", "AGREE", "OTHER")
 VIOLENCE = {"HARM", "SEXUAL", "ATTACK", "CLASH", "WEAPON"}
 _HURT = {"killed", "injured", "abducted"}
 
@@ -126,6 +126,8 @@ def choose_frame(
         labelled = frame_for_sub_event(min(values["LABEL"]))
         if labelled is not None:
             return labelled
+    if "uxo" in values.get("OTHER", set()):  # a mine left over from an old war: no one's attack
+        return frame_for_sub_event("Other")
     if main_family in VIOLENCE or main_family in ("LOOT", "DISRUPT"):
         # protesters killed by the state: excessive force; by others: an attack on civilians
         if "PROTEST" in values and ("killed" not in values.get("HARM", set()) or actor_is_state):
@@ -144,6 +146,8 @@ def choose_frame(
         return frame_for_sub_event("Headquarters or base established")
     if main_family == "AGREE":
         return frame_for_sub_event("Agreement")
+    if main_family == "OTHER":  # people displaced or released
+        return frame_for_sub_event("Other")
     if main_family == "TERRITORY":
         regained = actor_is_state or ("regain" in values.get("TERRITORY", set()) and "nonstate" not in values.get("ACTOR", ()))
         sub = "Government regains territory" if regained else "Non-state actor overtakes territory"

@@ -50,6 +50,8 @@ CASES = [
     ("A grenade exploded at a bus stop in Mogadishu, wounding two people.", "Grenade"),
     ("The militia handed over control of the town to the army without a fight.",
      "Non-violent transfer of territory"),
+    ("A farmer was killed when an unexploded shell left over from the war exploded in Battambang.", "Other"),
+    ("About 300 families fled their villages near Paletwa after fighting nearby.", "Other"),
     # territory
     ("Government troops recaptured the town of Palma from insurgents.", "Government regains territory"),
     ("Islamic State fighters recaptured the village of Kashma from the army.",
