@@ -124,6 +124,7 @@ _CAUSE_FAMILIES = ("HARM:", "ATTACK:", "WEAPON:", "RIOT:", "CLASH:", "LOOT:", "I
 _CAUSE_WORDS = {"against", "over", "condemning", "denouncing", "demanding", "after", "following", "about", "for",
                 "because", "since", "demand", "commemorate", "remembrance", "memory", "mourn", "solidarity",
                 "investigation", "justice"}
+_NO_DEATHS = ("Peaceful protest", "Protest with intervention")  # ACLED: with deaths it is another type
 _CROWD_ACTORS = {"Mob", "Rioters"}  # data/actors.yaml: crowds whose violence is mob violence
 _ARMED_KINDS = {"state", "rebel", "militia", "jihadist", "foreign_state"}
 _ARMED_TARGETS = {"position", "positions", "checkpoint", "checkpoints", "check", "post", "posts", "base", "bases",
@@ -140,6 +141,8 @@ def _effective_triggers(doc: Doc, sent: Span) -> list[Span]:
     kept = [t for t in triggers if t in nones or not any(n.start <= t.start and t.end <= n.end for n in nones)]
     protests = [t for t in kept if t.label_.startswith("PROTEST:")]
     if protests:
+        # "relatives of a baby who died held a protest": a death in a relative clause is background
+        kept = [t for t in kept if not (t.label_.startswith("HARM:") and t.root.dep_ == "relcl")]
         first = protests[0].start
         cause = next((t.i for t in doc[first:sent.end] if t.lower_ in _CAUSE_WORDS), None)
         if cause is not None:
@@ -237,6 +240,8 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
     none_reported = "NONE" in values
     fatalities = totals(counted, "killed")
     injured = totals(counted, "injured")
+    if frame.acled_sub_event_type in _NO_DEATHS:
+        fatalities = None  # deaths told of a peaceful protest are what it is about, not its losses
     if none_reported:
         fatalities = fatalities if fatalities is not None else 0
         injured = injured if injured is not None else 0

@@ -115,6 +115,11 @@ def is_agent(span: Span) -> bool:
         return False
     if root.dep_ == "pobj" and root.head.lower_ == "by" and root.head.dep_ == "agent":
         return True
+    i = span.start - 1  # "a drive-by shooting by two armed men": "by" before the counted words
+    while i >= span.sent.start and (span.doc[i].like_num or span.doc[i].pos_ in ("ADJ", "DET", "NUM")):
+        i -= 1
+    if i >= span.sent.start and span.doc[i].lower_ == "by":
+        return True
     return root.dep_ == "nsubj" and root.head.pos_ == "VERB" and root.head.lower_ not in _UNDERGOERS
 
 

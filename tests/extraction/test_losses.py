@@ -17,6 +17,9 @@ CASES = [
     ("A judge was killed by unknown gunmen in Herat city.", 1, None),  # the gunmen were not hit
     ("At least 5-7 policemen were killed in an attack on a checkpoint in Kapisa.", 5, None),
     ("1 policeman was killed or wounded by a sniper in Helmand.", 0, None),  # says neither
+    ("A trader was killed in a drive-by shooting by two armed men in Manaus.", 1, None),
+    # the death a peaceful protest is about is not a loss of the protest
+    ("Relatives of a baby who died in hospital held a protest in Sangareddy.", 0, None),
     ("A man was shot dead in a bar in Leon, Guanajuato. 1 fatality", 1, None),
     ("Three men were found dead in Tijuana. A fourth body was found nearby. 4 fatalities.", 4, None),
 ]
