@@ -17,6 +17,8 @@ CASES = [
      "Armed clash"),
     ("monitors recorded 30 projectiles in both directions of the frontline near Zolote.", "Armed clash"),
     ("A shoot-out took place between police and a gang in the Mare neighbourhood.", "Armed clash"),
+    ("monitors recorded a total of 7 shots involving small arms near Popasna.", "Armed clash"),
+    ("Militants ambushed a patrol and killed one gendarme near Djibo.", "Armed clash"),
     # property: destroyed, looted, seized, when nobody is hurt
     ("Unknown men set fire to three tractors of a logging company near Ercilla.",
      "Looting/property destruction"),
