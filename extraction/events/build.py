@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
@@ -15,26 +15,17 @@ from rules.event import Event, Evidence, Place, Source
 from ..components.people import load_ranks
 from ..gazetteer.places import Gazetteer
 from .dates import resolve_date
-from .frames import ACTION_FAMILIES, VIOLENCE, Frame, choose_frame
+from .draft import MILITARY, Draft
 from .focus import focus_country
+from .frames import ACTION_FAMILIES, VIOLENCE, Frame, choose_frame
 from .location import context_codes, resolve, specificity
+from .merge import merge, merges_into, no_losses, with_tally
+from .numbers import as_number
 from .roles import read_roles, resolve_anaphora
-from .victims import PersonMention, read_victims, totals
+from .victims import PersonMention, is_agent, read_victims, totals
 
 _GENERIC_RANKS = {r["rank"] for r in load_ranks() if r.get("generic")}
 _RANK_CLASS = {r["rank"]: r["class"] for r in load_ranks()}
-_MILITARY = {"senior_officer", "officer", "nco", "enlisted"}
-
-
-@dataclass
-class Draft:
-    """An event being assembled; frozen into an Event at the end."""
-
-    sent: Span
-    frame: Frame
-    trigger: Span
-    values: dict[str, set[str]]
-    event: Event
 
 
 def _spans(doc: Doc, key: str, sent: Span) -> list[Span]:
@@ -128,7 +119,13 @@ def _event_id(report_id: str, start: int, event_type: str) -> str:
     return "ev-" + hashlib.sha256(f"{report_id}\x1f{start}\x1f{event_type}".encode()).hexdigest()[:20]
 
 
-_CAUSE_WORDS = {"against", "over", "condemning", "denouncing", "demanding", "after", "following", "about", "for"}
+# Families that, after a cause word, say why people protest, not what happened at the protest.
+_CAUSE_FAMILIES = ("HARM:", "ATTACK:", "WEAPON:", "RIOT:", "CLASH:", "LOOT:", "INTERVENE:", "DISRUPT:")
+_CAUSE_WORDS = {"against", "over", "condemning", "denouncing", "demanding", "after", "following", "about", "for",
+                "because", "since", "demand", "commemorate", "remembrance", "memory", "mourn", "solidarity",
+                "investigation", "justice"}
+_NO_DEATHS = ("Peaceful protest", "Protest with intervention")  # ACLED: with deaths it is another type
+_CROWD_ACTORS = {"Mob", "Rioters"}  # data/actors.yaml: crowds whose violence is mob violence
 _ARMED_KINDS = {"state", "rebel", "militia", "jihadist", "foreign_state"}
 _ARMED_TARGETS = {"position", "positions", "checkpoint", "checkpoints", "check", "post", "posts", "base", "bases",
                   "convoy", "convoys", "patrol", "patrols", "units", "outpost", "outposts", "barracks", "troops"}
@@ -139,15 +136,29 @@ def _effective_triggers(doc: Doc, sent: Span) -> list[Span]:
     words inside "no fatalities nor injuries", and harms that are what a protest is about
     ("protest against the killing of ...")."""
     triggers = _spans(doc, "wf_triggers", sent)
-    nones = [t for t in triggers if t.label_.startswith("NONE:")]
-    kept = [t for t in triggers if t.label_.startswith("NONE:") or not any(n.start <= t.start and t.end <= n.end for n in nones)]
+    # "killed or wounded" says neither: no loss is counted (ACLED codes 0)
+    nones = [t for t in triggers if t.label_.startswith("NONE:") or t.label_ == "ATTACK:unclear"]
+    kept = [t for t in triggers if t in nones or not any(n.start <= t.start and t.end <= n.end for n in nones)]
     protests = [t for t in kept if t.label_.startswith("PROTEST:")]
     if protests:
+        # "relatives of a baby who died held a protest": a death in a relative clause is background
+        kept = [t for t in kept if not (t.label_.startswith("HARM:") and t.root.dep_ == "relcl")]
         first = protests[0].start
         cause = next((t.i for t in doc[first:sent.end] if t.lower_ in _CAUSE_WORDS), None)
         if cause is not None:
-            kept = [t for t in kept if t.start < cause or not t.label_.startswith(("HARM:", "ATTACK:", "WEAPON:"))]
+            kept = [t for t in kept if t.start < cause or not t.label_.startswith(_CAUSE_FAMILIES) or _own_act(t)]
     return kept
+
+
+def _own_act(trigger: Span) -> bool:
+    """A verb the protesters did after the cause was told: "demonstrating against the results,
+    burned tyres and barricaded the roads" (a main or coordinated verb, not a clause of the cause)."""
+    root = trigger.root
+    if root.pos_ != "VERB" or root.tag_ not in ("VBD", "VBZ", "VBP"):
+        return False
+    while root.dep_ == "conj":
+        root = root.head
+    return root.dep_ == "ROOT"
 
 
 def _armed_target(sent: Span, recipients) -> bool:
@@ -179,23 +190,42 @@ def sentence_event(report: Report, sent: Span, frame: Frame, values: dict[str, s
 
 def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolved) -> Draft | None:
     triggers = _effective_triggers(doc, sent)
-    trigger = _main_trigger(triggers)
+    trigger = _main_trigger(triggers) or next((t for t in triggers if t.label_.startswith("LABEL:")), None)
     if trigger is None:
         return None
     values = _family_values(triggers)
     family = trigger.label_.split(":")[0]
     if family == "ATTACK" and trigger.root.pos_ == "NOUN" and not ({"HARM", "WEAPON"} & set(values)):
-        return None  # "exposed to the attacks of ..." talks about attacks, it reports none
+        # "exposed to the attacks of ..." talks about attacks, it reports none; another action
+        # of the sentence may still be an event ("observed a hunger strike and held a protest")
+        triggers = [t for t in triggers if not t.label_.startswith("ATTACK:")]
+        trigger = _main_trigger(triggers)
+        if trigger is None:
+            return None
+        values = _family_values(triggers)
+        family = trigger.label_.split(":")[0]
     harms = [(t, t.label_.split(":")[1]) for t in triggers if t.label_.startswith("HARM:")]
     actor_spans = [(doc[s:e], name) for (s, e), (name, _) in resolved.items() if sent.start <= s < sent.end]
-    victims = read_victims(_people(doc, sent), harms, actor_spans) if family in VIOLENCE else []
+    victims, counted = read_victims(_people(doc, sent), harms, actor_spans) if family in VIOLENCE or harms else ([], [])
     assassination = any(t.text.lower().startswith("assassin") for t, _ in harms)
     pre_actors, pre_recipients = read_roles(sent, trigger, resolved, set())
+    if any(a.name in _CROWD_ACTORS for a in pre_actors):
+        values = {**values, "MOB": values.get("MOB", set()) | {"crowd"}}  # "villagers beat a thief"
+    if any(a.kind in ("rebel", "jihadist", "militia") for a in pre_actors):
+        values = {**values, "ACTOR": {"nonstate"}}  # "ISIS fighters recaptured the village"
+    # soldiers hit, an armed target, or soldiers the sentence names as hit without saying how
+    # ("1 soldier was killed or wounded by a sniper")
+    # (a "leader" or a retired general hit is not a fight with armed forces)
+    military = any(v.rank_class in MILITARY and v.status != "retired"
+                   and not (v.rank in _GENERIC_RANKS and v.rank_class == "senior_officer")
+                   for v in victims) or _armed_target(sent, pre_recipients) or (
+        "unclear" in values.get("ATTACK", ()) and any(p.rank_class in MILITARY and not is_agent(p.span)
+                                                     for p in _people(doc, sent)))
     frame = choose_frame(
         family,
         values,
         actor_is_state=any(a.kind in ("state", "foreign_state") for a in pre_actors),
-        military_victims=any(v.rank_class in _MILITARY for v in victims) or _armed_target(sent, pre_recipients),
+        military_victims=military,
         assassination=assassination,
     )
     if frame is None:
@@ -208,14 +238,16 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
         recipients = [a for a, by in named if not by and a.name not in {x.name for x in actors}]
     location, destination = _location(_places(doc, sent, gaz, country), trigger, frame, doc)
     none_reported = "NONE" in values
-    fatalities = totals(victims, "killed")
-    injured = totals(victims, "injured")
+    fatalities = totals(counted, "killed")
+    injured = totals(counted, "injured")
+    if frame.acled_sub_event_type in _NO_DEATHS:
+        fatalities = None  # deaths told of a peaceful protest are what it is about, not its losses
     if none_reported:
         fatalities = fatalities if fatalities is not None else 0
         injured = injured if injured is not None else 0
     event = sentence_event(report, sent, frame, values, actors=actors, recipients=recipients, victims=victims,
                            fatalities=fatalities, injured=injured, location=location, destination=destination)
-    return Draft(sent, frame, trigger, values, event)
+    return Draft(sent, frame, trigger, values, event, military)
 
 
 def _after_by(doc: Doc, start: int) -> bool:
@@ -236,55 +268,20 @@ def _all_actors(doc: Doc, sent: Span, resolved):
     ]
 
 
+def _tally(doc: Doc, sent: Span) -> int | None:
+    """N for a sentence that only tallies the dead ("2 fatalities."), as coders close notes."""
+    triggers = _spans(doc, "wf_triggers", sent)
+    tallies = [t for t in triggers if t.label_ == "TALLY:killed"]
+    if len(tallies) != 1:
+        return None
+    span = tallies[0]
+    others = [t for t in triggers if not (span.start <= t.start and t.end <= span.end)
+              and t.label_.split(":")[0] in ACTION_FAMILIES]
+    return None if others else as_number(span[0].text)
+
+
 def _only_none(doc: Doc, sent: Span) -> bool:
     return any(t.label_.startswith("NONE:") for t in _spans(doc, "wf_triggers", sent))
-
-
-def _no_losses(draft: Draft) -> Draft:
-    """"No fatalities nor injuries were reported." said of the event before it."""
-    event = draft.event
-    update = {"fatalities": 0 if event.fatalities is None else event.fatalities,
-              "injured": 0 if event.injured is None else event.injured}
-    return replace(draft, event=event.model_copy(update=update))
-
-
-def _merges_into(previous: Draft, current: Draft) -> bool:
-    """A follow-up sentence that only adds a weapon to the previous attack ("their car was
-    targeted with a guided missile"), or the same movement told again."""
-    a, b = previous.event, current.event
-    if a.event_type == "ASSAULT" and b.event_type == "ASSAULT" and not b.victims and b.location is None:
-        return True
-    if a.event_type == b.event_type and a.event_type in ("RETREAT", "MOBILIZE"):
-        same_actors = {x.name for x in a.actors} == {x.name for x in b.actors}
-        same_place = (a.location and a.location.admin1_code) == (b.location and b.location.admin1_code)
-        return same_actors and same_place
-    return False
-
-
-def _merge(previous: Draft, current: Draft) -> Draft:
-    a, b = previous.event, current.event
-    weapons = tuple(sorted(set(a.weapon) | set(b.weapon)))
-    values = {k: previous.values.get(k, set()) | current.values.get(k, set()) for k in {*previous.values, *current.values}}
-    frame = previous.frame
-    if a.event_type == "ASSAULT" and not set(a.weapon) & {"ied", "vbied", "suicide", "airstrike", "drone"}:
-        family = previous.trigger.label_.split(":")[0]
-        frame = choose_frame(family, values, actor_is_state=False,
-                             military_victims=any(v.rank_class in _MILITARY for v in a.victims),
-                             assassination="assassinate" in a.event_mode) or frame
-    evidence = a.evidence
-    if b.evidence.start - a.evidence.end <= 2:
-        doc_text = previous.sent.doc.text
-        evidence = Evidence(text=doc_text[a.evidence.start:b.evidence.end], start=a.evidence.start, end=b.evidence.end)
-    event = a.model_copy(update={
-        "weapon": weapons,
-        "event_mode": frame.modes,
-        "acled_event_type": frame.acled_event_type,
-        "acled_sub_event_type": frame.acled_sub_event_type,
-        "destination": a.destination or b.destination,
-        "actors": a.actors or b.actors,
-        "evidence": evidence,
-    })
-    return replace(previous, frame=frame, values=values, event=event)
 
 
 def events_from_doc(doc: Doc, report: Report, gaz: Gazetteer,
@@ -301,15 +298,24 @@ def events_from_doc(doc: Doc, report: Report, gaz: Gazetteer,
     drafts: list[Draft] = []
     last_place: Place | None = None
     for sent in doc.sents:
+        tally = _tally(doc, sent)
+        if tally is not None and drafts:
+            if not doc[sent.end:].text.strip():
+                # a closing "4 fatalities." is the coder's total for the whole report
+                drafts = [with_tally(d, None) for d in drafts]
+            drafts[-1] = with_tally(drafts[-1], tally)
+            continue
         draft = _draft(doc, sent, report, gaz, country, resolved)
+        if draft is not None and tally is not None:
+            draft = with_tally(draft, tally)
         places = _places(doc, sent, gaz, country)
         if draft is None:
             if drafts and _only_none(doc, sent):
-                drafts[-1] = _no_losses(drafts[-1])
+                drafts[-1] = no_losses(drafts[-1])
             last_place = min((p for _, p in places), key=specificity, default=last_place)
             continue
-        if drafts and _merges_into(drafts[-1], draft):
-            drafts[-1] = _merge(drafts[-1], draft)
+        if drafts and merges_into(drafts[-1], draft):
+            drafts[-1] = merge(drafts[-1], draft)
             continue
         if draft.event.location is None and last_place is not None:
             # "One soldier was killed." after a sentence that says where: the same place.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -14,6 +16,8 @@ WORDS = {
 def as_number(text: str) -> int | None:
     """An integer for a number word or digits, else None."""
     word = text.lower().replace(",", "")
+    if re.fullmatch(r"\d+[-–]\d+", word):  # "5-7 policemen": the lower bound, as ACLED codes it
+        word = re.split(r"[-–]", word)[0]
     if word.isdigit():
         value = int(word)
         return value if value < 100_000 else None

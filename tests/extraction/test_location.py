@@ -28,6 +28,7 @@ CASES = [
     ("Two policemen were shot dead in Dehbala of Kash Rod district, Nimruz.", "AF-NIM"),
     ("Insurgents ambushed a convoy in Pobe-Mengao, Soum, wounding three soldiers.", "BF-12"),
     # a province named as such
+    ("Shells fired by an unknown party fell in Garabulli (Almargeb). No casualties reported.", "LY-MB"),
     ("Heavy clashes erupted in Kunduz province on Monday, killing five militants.", "AF-KDZ"),
     ("Shelling killed a woman in Donetsk oblast.", "UA-14"),
     ("Police arrested 12 protesters in Rakhine State.", "MM-16"),

@@ -1,0 +1,73 @@
+"""Which ACLED sub-event type a report gets: one made-up report per behaviour (not eval rows)."""
+
+from __future__ import annotations
+
+import pytest
+
+from extraction.evaluation.acled import top_event
+
+CASES = [
+    # ceasefire-violation notes: explosions and projectiles are shelling ...
+    ("monitors observed a total of 14 explosions involving unknown weapons near Avdiivka.",
+     "Shelling/artillery/missile attack"),
+    ("heavy artillery fire by an unidentified party was reported in Ain Zara. No casualties reported.",
+     "Shelling/artillery/missile attack"),
+    # ... unless small arms are fired too, or the fire goes both ways
+    ("Rebel forces fired 82mm mortars and small arms at the positions of the army near Marinka.",
+     "Armed clash"),
+    ("monitors recorded 30 projectiles in both directions of the frontline near Zolote.", "Armed clash"),
+    ("A shoot-out took place between police and a gang in the Mare neighbourhood.", "Armed clash"),
+    ("monitors recorded a total of 7 shots involving small arms near Popasna.", "Armed clash"),
+    ("Militants ambushed a patrol and killed one gendarme near Djibo.", "Armed clash"),
+    # property: destroyed, looted, seized, when nobody is hurt
+    ("Unknown men set fire to three tractors of a logging company near Ercilla.",
+     "Looting/property destruction"),
+    ("Police seized two tons of cannabis hidden in a lorry near Dourados.", "Looting/property destruction"),
+    # weapons: defused, or seized as things
+    ("Soldiers found and defused a roadside bomb near Gao.", "Disrupted weapons use"),
+    ("Gendarmes seized four rifles and a box of ammunition in a raid near Van.", "Disrupted weapons use"),
+    # the category label a note opens with decides
+    ("Security measures: On 3 May, the governor imposed a curfew on the whole province.",
+     "Change to group/activity"),
+    ("Property destruction: militants burned a school in the village overnight.",
+     "Looting/property destruction"),
+    # crowds
+    ("A suspected thief was beaten up by villagers near Kisumu.", "Mob violence"),
+    ("A mob lynched two men accused of stealing a goat in Kampala.", "Mob violence"),
+    ("Residents protested outside the town hall, then looted two shops.", "Violent demonstration"),
+    ("Teachers protested in Lima. Police dispersed them with tear gas.", "Protest with intervention"),
+    ("Police opened fire on protesters in Basra, killing two.", "Excessive force against protesters"),
+    ("Farmers protested outside the district office in Multan. 14 were arrested.", "Protest with intervention"),
+    ("Prisoners staged a protest in the jail in Huancayo. Guards fired into the air.", "Protest with intervention"),
+    # what a protest is about does not make it violent
+    ("Relatives protested in Cali after clashes in the prison last week.", "Peaceful protest"),
+    ("Artists observed a hunger strike and held a protest in Badin.", "Peaceful protest"),
+    ("Gym owners did a motorcade to demand the reopening of gyms in Recife.", "Peaceful protest"),
+    ("On 21 March 2021, 3 soldiers were killed in an ambush in Kunduz.", "Armed clash"),  # the month
+    # activity of groups and governments
+    ("The governor imposed a curfew on the province until further notice.", "Change to group/activity"),
+    ("Members of a cartel delivered food packages to families in Apatzingan.", "Change to group/activity"),
+    ("Rebels set up a new base in the hills above Dori.", "Headquarters or base established"),
+    ("The two militias signed a ceasefire agreement in Zintan on Monday.", "Agreement"),
+    ("A grenade exploded at a bus stop in Mogadishu, wounding two people.", "Grenade"),
+    ("The militia handed over control of the town to the army without a fight.",
+     "Non-violent transfer of territory"),
+    ("A farmer was killed when an unexploded shell left over from the war exploded in Battambang.", "Other"),
+    ("About 300 families fled their villages near Paletwa after fighting nearby.", "Other"),
+    # territory
+    ("Government troops recaptured the town of Palma from insurgents.", "Government regains territory"),
+    ("Islamic State fighters recaptured the village of Kashma from the army.",
+     "Non-state actor overtakes territory"),
+    # who was hit: a civilian "leader" is no fight with armed forces, a police officer is
+    ("Unidentified gunmen shot dead a community leader in Popayan.", "Attack"),
+    ("Unidentified gunmen shot and injured a police officer in Katsina.", "Armed clash"),
+    # an arrest told after the incident is part of it
+    ("Gunmen shot dead a shopkeeper in Quetta. Police later arrested two suspects.", "Attack"),
+]
+
+
+@pytest.mark.parametrize("text, expected", CASES, ids=[c[1] + ":" + c[0][:30] for c in CASES])
+def test_sub_event_type(extract_text, text, expected):
+    event = top_event(extract_text(text))
+    assert event is not None, text
+    assert event.acled_sub_event_type == expected
