@@ -91,3 +91,25 @@ def test_a_burst_is_one_message_and_a_later_report_its_own(pipeline, slack_api, 
     assert mails[0].get_body(preferencelist=("plain",)).get_content().count("Alert: al-") == 4
     reply = next(m for m in mails[1:] if m["Subject"].startswith("Re:"))
     assert reply["In-Reply-To"] == mails[0]["Message-ID"]
+
+
+def test_a_group_survives_the_worker_killed_during_its_wait(pipeline, slack_api, smtp_server):
+    with WorkerProcess(pipeline) as worker:
+        publish_reports(pipeline.settings, [killing(town) for town in BURST])
+        wait_until(lambda: worker.log().count("GROUPED [medium]") >= 4 and "opened by alert" in worker.log(), 240,
+                   lambda: f"four members grouped; log tail:\n{worker.log()[-3000:]}")
+        worker.kill()  # SIGKILL inside the 20 s wait: nothing sent yet
+    assert slack_api.messages() == [] and smtp_server.received == []
+
+    with WorkerProcess(pipeline) as worker:
+        slack_api.wait_for(1, timeout=240)
+        smtp_server.wait_for(1, timeout=60)
+        wait_until(lambda: worker.log().count("deferred delivery done") >= 8, 60,
+                   lambda: f"members back in their incidents; log tail:\n{worker.log()[-3000:]}")
+        time.sleep(3)
+        assert worker.process.poll() is None, worker.log()
+
+    posts = slack_api.messages()
+    assert len(posts) == 1 and "4 × People killed" in posts[0]["text"], [p["text"] for p in posts]
+    assert len(set(ALERT_ID.findall(json.dumps(posts[0]["blocks"])))) == 4
+    assert len(smtp_server.received) == 1
