@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -77,3 +78,20 @@ def make_topics(kafka_admin) -> Iterator[Callable[..., list[str]]]:
     yield make
     if created:
         kafka_admin.delete_topics(created, raise_errors=False)
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> Callable[..., tuple[int, str, str]]:
+    """`cli("rules", "check", path)` -> (exit code, stdout, stderr), run in-process from the
+    repository root so file names print as in the docs (`rules/default/...`)."""
+    from streams.cli import main
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -28,23 +28,12 @@ LINE = re.compile(r"^(?:warning: )?[^:]+:\d+:\d+ R\d{3} \S")
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> Callable[..., tuple[int, str, str]]:
-    """`cli("routes", ...)` -> (exit code, stdout, stderr), from the repository root, with no
-    WATCHFLOOR_* or secret variables from outside."""
-    from streams.cli import main
-
+def cli(cli, monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str, str]]:
+    """The shared `cli` runner with no WATCHFLOOR_* or secret variables from outside."""
     for name in list(os.environ):
         if name.startswith("WATCHFLOOR_") or name == "SLACK_TOKEN_OPS":
             monkeypatch.delenv(name)
-    monkeypatch.chdir(REPO)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
+    return cli
 
 
 def check_golden(name: str, text: str) -> None:

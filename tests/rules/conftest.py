@@ -15,23 +15,6 @@ UPDATE_GOLDEN = os.environ.get("WATCHFLOOR_UPDATE_GOLDEN") == "1"
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture) -> Callable[..., tuple[int, str, str]]:
-    """`cli("rules", "check", path)` -> (exit code, stdout, stderr), run from the repository root
-    so file names print as in the docs (`rules/default/...`)."""
-    from streams.cli import main
-
-    monkeypatch.chdir(REPO)
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
-@pytest.fixture
 def write_rule(tmp_path: Path) -> Callable[[str, str], Path]:
     """`write_rule("name.yaml", text)` -> the path of a rule file in a fresh directory."""
 
