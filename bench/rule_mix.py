@@ -63,6 +63,18 @@ WORDS = ["assassinat", "ambush", "checkpoint", "convoy", "commander", "hostage",
 
 
 # ---- the broad mix: rules ----------------------------------------------------------------------------------
+def _add_conditions(when: dict, rng, count: int) -> None:
+    """`count` random conditions (a key already used goes under `all:`), and 30% the fact macro."""
+    for _ in range(count):
+        for key, value in _condition(rng).items():
+            if key in when:
+                when.setdefault("all", []).append({key: value})
+            else:
+                when[key] = value
+    if rng.random() < 0.3:
+        when.setdefault("all", []).append("reported_as_fact")
+
+
 def _condition(rng: random.Random) -> dict:
     kind = rng.choices(
         ["victims", "victims_senior", "within", "fatalities", "actor_kind", "actor_name", "weapon", "mode",
@@ -106,14 +118,7 @@ def broad_rule(i: int, rng: random.Random) -> dict:
     elif shape < 0.90:
         when["event_type"] = {"in": rng.sample(EVENT_TYPES, 2)}
     # else: no event type, so the rule is a candidate for every event (the untyped index)
-    for _ in range(rng.randint(2, 4)):
-        for key, value in _condition(rng).items():
-            if key in when:
-                when.setdefault("all", []).append({key: value})
-            else:
-                when[key] = value
-    if rng.random() < 0.3:
-        when.setdefault("all", []).append("reported_as_fact")
+    _add_conditions(when, rng, rng.randint(2, 4))
     rule = {
         "id": f"gen-{i:05d}",
         "title": f"Generated rule {i}",
@@ -249,14 +254,7 @@ def watchlist_rule(i: int, rng: random.Random, world: World) -> dict:
             when["actors"] = {"any": {"name": names[0]}}
         if rng.random() < 0.5:
             when["location"] = {"within": country}
-    for _ in range(extra):
-        for key, value in _condition(rng).items():
-            if key in when:
-                when.setdefault("all", []).append({key: value})
-            else:
-                when[key] = value
-    if rng.random() < 0.3:
-        when.setdefault("all", []).append("reported_as_fact")
+    _add_conditions(when, rng, extra)
     rule = {"id": f"watch-{i:05d}", "title": f"Watchlist rule {i}", "level": rng.choice(["low", "medium", "high"]),
             "status": "stable", "when": when, "dedup": {"key": ["location.admin1_code"], "within": "6h"},
             "notify": ["slack"]}

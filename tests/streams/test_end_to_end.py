@@ -6,15 +6,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from kafka import KafkaConsumer, KafkaProducer
+from kafka import KafkaProducer
 
 from streams.kafka_io import ensure_topics
 
-from .worker import Pipeline, WorkerProcess, wait_until
+from .worker import Pipeline, WorkerProcess, topic_records, wait_until
 
 pytestmark = pytest.mark.integration
 
@@ -22,24 +21,6 @@ SEED = Path(__file__).resolve().parents[2] / "samples" / "000_59a2029cee1cc623.t
 TOKEN = "xoxb-e2e-test-token"
 
 
-
-
-def _read_all(bootstrap: str, topic: str, expect: int, timeout: float = 60.0) -> list[dict]:
-    """Records of `topic` from the beginning, waiting until at least `expect` arrived."""
-    consumer = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=None,
-                             auto_offset_reset="earliest", enable_auto_commit=False)
-    records: list[dict] = []
-    deadline = time.monotonic() + timeout
-    try:
-        while len(records) < expect and time.monotonic() < deadline:
-            for batch in consumer.poll(timeout_ms=500).values():
-                records.extend(json.loads(r.value) for r in batch)
-        # Anything that arrives shortly after is also part of the answer (no doubles allowed).
-        for batch in consumer.poll(timeout_ms=1500).values():
-            records.extend(json.loads(r.value) for r in batch)
-    finally:
-        consumer.close()
-    return records
 
 
 @pytest.fixture
@@ -69,7 +50,7 @@ def test_seed_report_becomes_slack_message_email_and_events(pipeline, slack_api,
         wait_until(lambda: all(any(t in b["text"] for b in slack_api.messages()) for t in titles), 180, "both alerts")
         requests = slack_api.calls("chat.postMessage")
         mails = smtp_server.wait_for(len(requests), timeout=60)
-        events = _read_all(settings.kafka_bootstrap, settings.events_topic, expect=3)
+        events = topic_records(settings, settings.events_topic, expect=3, timeout=60)
         assert worker.process.poll() is None, worker.log()
 
     bodies = [r.body for r in requests]
@@ -107,7 +88,7 @@ def test_bad_report_goes_to_dead_letter_topic_and_worker_goes_on(pipeline, slack
         producer.send(settings.reports_topic, key=b"good-1", value=json.dumps(good).encode()).get(timeout=30)
         producer.close()
 
-        dead = _read_all(settings.kafka_bootstrap, settings.dlq(settings.reports_topic), expect=2, timeout=180)
+        dead = topic_records(settings, settings.dlq(settings.reports_topic), expect=2, timeout=180)
         slack_api.wait_for(1, timeout=120)  # the good report after the bad ones still alerts
         assert worker.process.poll() is None, worker.log()
 
