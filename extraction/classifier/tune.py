@@ -1,7 +1,7 @@
 """Thresholds for the classifier beside the rules, and scores of rules + classifier together.
 
 The rules run once over the rows (an `Extractor` without classifier); the classifier scores the
-text of each report's most confident event (as `apply.classified` gives it) or, for a report
+text of each report's first event (the one the evaluation scores, `acled.lead_event`) (as `apply.classified` gives it) or, for a report
 without events, the whole text. Every pair of thresholds on a grid is then replayed with
 `model.decide`, the same decision the pipeline makes, and the pair with the best sub-event
 accuracy + macro-F1 is kept (the lowest thresholds on a tie).
@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from extraction.evaluation.acled import top_event
+from extraction.evaluation.acled import lead_event
 from extraction.events.frames import Frame
 from extraction.report import Report
 
@@ -46,7 +46,7 @@ def cases(samples: list[Sample], extractor, nlp, progress: Callable[[int], objec
         batch = samples[start:start + batch_size]
         reports = [Report(id=f"row-{start + i}", text=s.text) for i, s in enumerate(batch)]
         for sample, events in zip(batch, extractor.extract_many(reports)):
-            top = top_event(events)
+            top = lead_event(events)
             texts.append(sample.text if top is None else segments(sample.text, events)[events.index(top)])
             frames.append(None if top is None else frame_of(top))
             contexts.append(sample.text if len(events) > 1 and len(sample.text) <= CONTEXT_CHARS else None)

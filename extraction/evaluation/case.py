@@ -1,6 +1,7 @@
 """Score extraction against CASE-2021 task 2 snippets (one label of 30 per snippet).
 
-Each snippet is a report; its prediction is the most confident event's ACLED sub-event type,
+Each snippet is a report; its prediction is its first event's ACLED sub-event type (as for
+ACLED notes, see `acled.lead_event`),
 mapped to the CASE label below ("none" when no event is extracted). 25 CASE labels are ACLED
 sub-event types; the other five (ORG_CRIME, NATURAL_DISASTER, MAN_MADE_DISASTER, DIPLO,
 ATTRIB) have no ACLED counterpart and can never be predicted.
@@ -19,8 +20,8 @@ from pathlib import Path
 from extraction.report import Report
 
 from . import BATCH_SIZE, NONE, EvalDataError, check_columns, run_batches
-from .acled import top_event
-from .metrics import accuracy, confusions, macro_f1, per_class, summary, weighted_f1
+from .acled import lead_event
+from .metrics import accuracy, confusion_matrix, confusions, macro_f1, per_class, summary, weighted_f1
 
 REQUIRED = ("id", "EventSnippet", "SubType")
 
@@ -115,6 +116,7 @@ def score(gold: list[str], predicted: list[str]) -> dict:
             },
         },
         "per_class": {"sub_event_type": [s.as_dict() for s in per_class(pairs, ALL_LABELS).values()]},
+        "matrix": {"sub_event_type": confusion_matrix(pairs)},
         "confusions": {"sub_event_type": [list(c) for c in confusions(pairs, top=None)]},
     }
 
@@ -123,7 +125,7 @@ def evaluate_rows(rows: list[tuple[str, str, str]], extractor, batch_size: int =
                   progress=None) -> tuple[dict, list[dict]]:
     """Extract in batches and score: (scores, per-row records)."""
     events = run_batches(extractor, [to_report(r) for r in rows], batch_size, progress)
-    tops = [top_event(e) for e in events]
+    tops = [lead_event(e) for e in events]
     predicted = [case_label(t.acled_sub_event_type if t else None) for t in tops]
     gold = [label for _, _, label in rows]
     records = [

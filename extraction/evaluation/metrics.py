@@ -93,6 +93,25 @@ def confusions(pairs: Iterable[Pair], top: int | None = 10) -> list[tuple[Hashab
     return [(g, p, n) for (g, p), n in ordered[:top]]
 
 
+def confusion_matrix(pairs: Iterable[Pair], labels: Sequence[Hashable] | None = None) -> dict:
+    """{"labels", "counts"}: counts[i][j] = pairs with gold labels[i] predicted as labels[j].
+
+    Labels default to every gold and predicted value, by gold support then name; pairs whose
+    gold or prediction is not among explicit `labels` are left out.
+    """
+    items = _pairs(pairs)
+    if labels is None:
+        gold = Counter(g for g, _ in items)
+        seen = {v for pair in items for v in pair}
+        labels = sorted(seen, key=lambda v: (-gold[v], str(v)))
+    index = {label: i for i, label in enumerate(labels)}
+    counts = [[0] * len(index) for _ in index]
+    for g, p in items:
+        if g in index and p in index:
+            counts[index[g]][index[p]] += 1
+    return {"labels": list(labels), "counts": counts}
+
+
 def summary(pairs: Iterable[Pair], labels: Sequence[Hashable] | None = None) -> dict:
     """Accuracy, macro and weighted F1 and support of one labelled field, JSON-ready."""
     items = _pairs(pairs)

@@ -61,12 +61,31 @@ def _main_trigger(triggers: list[Span]) -> Span | None:
     return min(actions, key=lambda s: (depth(s), family_rank(s), s.start))
 
 
-def _people(doc: Doc, sent: Span) -> list[PersonMention]:
+_ARMED_WORDS = {"gang", "gangs", "cartel", "militia", "security", "army", "military", "police", "rebel", "armed"}
+
+
+_ARMED_BODIES = {"forces", "force", "militia", "militias", "army", "police", "brigade", "battalion", "regiment",
+                 "gang", "cartel", "vigilante", "guard", "guards", "troops"}
+
+
+def _of_armed(doc: Doc, span: Span, sent: Span) -> bool:
+    """"a member of the Hadhrami Elite forces", "members of a vigilante group": of an armed body."""
+    if span.end >= sent.end or doc[span.end].lower_ not in ("of", "from"):
+        return False
+    return any(t.lower_ in _ARMED_BODIES for t in doc[span.end + 1:min(span.end + 7, sent.end)])
+
+
+def _people(doc: Doc, sent: Span, resolved=None) -> list[PersonMention]:
     out = []
+    armed_ends = {e for (_, e), (_, kind) in (resolved or {}).items() if kind in _ARMED_KINDS}
     for span in _spans(doc, "wf_people", sent):
         kind, value = span.label_.split(":", 1)
         if kind == "RANK":
             out.append(PersonMention(span, span.label_, _RANK_CLASS[value], value in _GENERIC_RANKS))
+        elif span.text.lower() in ("member", "members", "agent", "agents") and (
+                (span.start > sent.start and (span.start in armed_ends or doc[span.start - 1].lower_ in _ARMED_WORDS))
+                or _of_armed(doc, span, sent)):
+            out.append(PersonMention(span, "PERSON:enlisted", "enlisted", False))  # "2 NDS members", "gang members"
         else:
             out.append(PersonMention(span, span.label_, value, False))
     return out
@@ -188,7 +207,16 @@ def sentence_event(report: Report, sent: Span, frame: Frame, values: dict[str, s
     return Event(**fields)
 
 
-def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolved) -> Draft | None:
+def _crowd_sized(doc: Doc) -> bool:
+    """True when the report carries a crowd-size tag ("[size=no report]", "[size=around 50]"),
+    which ACLED coders add to the notes of demonstrations: protests and riots."""
+    return any(s.label_ == "CROWD:size" for s in doc.spans.get("wf_triggers", ()))
+
+
+def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolved, crowd: bool = False
+           ) -> Draft | None:
+    """The event one sentence tells, or None. `crowd`: the report is tagged as a crowd's
+    (`_crowd_sized`) and no event was told before this sentence."""
     triggers = _effective_triggers(doc, sent)
     trigger = _main_trigger(triggers) or next((t for t in triggers if t.label_.startswith("LABEL:")), None)
     if trigger is None:
@@ -204,9 +232,11 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
             return None
         values = _family_values(triggers)
         family = trigger.label_.split(":")[0]
+    if crowd:
+        values = {**values, "CROWD": {"size"}}  # the note is about a crowd: frames.choose_frame
     harms = [(t, t.label_.split(":")[1]) for t in triggers if t.label_.startswith("HARM:")]
     actor_spans = [(doc[s:e], name) for (s, e), (name, _) in resolved.items() if sent.start <= s < sent.end]
-    victims, counted = read_victims(_people(doc, sent), harms, actor_spans) if family in VIOLENCE or harms else ([], [])
+    victims, counted = read_victims(_people(doc, sent, resolved), harms, actor_spans) if family in VIOLENCE or harms else ([], [])
     assassination = any(t.text.lower().startswith("assassin") for t, _ in harms)
     pre_actors, pre_recipients = read_roles(sent, trigger, resolved, set())
     if any(a.name in _CROWD_ACTORS for a in pre_actors):
@@ -216,9 +246,12 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
     # soldiers hit, an armed target, or soldiers the sentence names as hit without saying how
     # ("1 soldier was killed or wounded by a sniper")
     # (a "leader" or a retired general hit is not a fight with armed forces)
+    kinds = dict(resolved.values())
     military = any(v.rank_class in MILITARY and v.status != "retired"
                    and not (v.rank in _GENERIC_RANKS and v.rank_class == "senior_officer")
-                   for v in victims) or _armed_target(sent, pre_recipients) or (
+                   for v in victims) or _armed_target(sent, pre_recipients) or any(
+        v.rank_class == "unknown" and kinds.get(v.affiliation) in _ARMED_KINDS and v.outcome in ("killed", "injured")
+        for v in victims) or (
         "unclear" in values.get("ATTACK", ()) and any(p.rank_class in MILITARY and not is_agent(p.span)
                                                      for p in _people(doc, sent)))
     frame = choose_frame(
@@ -296,6 +329,7 @@ def events_from_doc(doc: Doc, report: Report, gaz: Gazetteer,
     resolved = resolve_anaphora(doc)
     title_end = len(report.title) if report.title and report.text.startswith(report.title) else 0
     drafts: list[Draft] = []
+    crowd = _crowd_sized(doc)
     last_place: Place | None = None
     for sent in doc.sents:
         tally = _tally(doc, sent)
@@ -305,7 +339,7 @@ def events_from_doc(doc: Doc, report: Report, gaz: Gazetteer,
                 drafts = [with_tally(d, None) for d in drafts]
             drafts[-1] = with_tally(drafts[-1], tally)
             continue
-        draft = _draft(doc, sent, report, gaz, country, resolved)
+        draft = _draft(doc, sent, report, gaz, country, resolved, crowd=crowd and not drafts)
         if draft is not None and tally is not None:
             draft = with_tally(draft, tally)
         places = _places(doc, sent, gaz, country)

@@ -97,7 +97,10 @@ def _violence_frame(values: dict[str, set[str]], military_victims: bool, assassi
             return Frame("ASSAULT", modes + extra, EXPLOSIVE, sub)
     if "abducted" in harms and not harms & {"killed", "injured"}:
         return Frame("ASSAULT", ("abduct",), "Violence against civilians", "Abduction/forced disappearance")
-    if "arrested" in harms and not harms & {"killed", "injured"}:
+    # "clashed with two armed men who were arrested", "shot a man during an arrest raid": the
+    # arrest is part of a fight or an attack, which is the event
+    if "arrested" in harms and not harms & {"killed", "injured"} and "CLASH" not in values \
+            and not weapons & FIREARMS:
         return Frame("COERCE", ("arrest",), "Strategic developments", "Arrests")
     if "CLASH" in values:
         return Frame("ASSAULT", ("firearms",), "Battles", "Armed clash")
@@ -136,6 +139,9 @@ def choose_frame(
             return _protest_frame(values)  # "rioters looted shops"
         if "MOB" in values and _mob_violence(values):
             return MOB_VIOLENCE
+        if "CROWD" in values and (values.get("HARM", set()) & {"killed", "injured"}
+                                  or {"ATTACK", "CLASH", "LOOT", "RIOT"} & set(values)):
+            return _crowd_frame(values)  # a crowd's violence, in a note sized like a demonstration's
         return _property_frame(values) or _violence_frame(values, military_victims, assassination)
     if main_family in VIOLENCE and {"capture", "regain"} & values.get("TERRITORY", set()) \
             and not values.get("WEAPON", set()) & _DECISIVE:
@@ -161,6 +167,15 @@ def choose_frame(
     if main_family in ("PROTEST", "RIOT", "INTERVENE"):  # "police dispersed them": a crowd was there
         return _protest_frame(values)
     return None
+
+
+def _crowd_frame(values: dict[str, set[str]]) -> Frame:
+    """Violence of a crowd that is not told as a protest (ACLED's crowd-size tag says a crowd
+    was there): a violent demonstration when the crowd made a demand or rioted (stones,
+    burning tyres), else mob violence."""
+    if "RIOT" in values or "DEMAND" in values:  # stones, burning tyres, or a demand made
+        return Frame("PROTEST", ("riot",), "Riots", "Violent demonstration")
+    return MOB_VIOLENCE
 
 
 def _protest_frame(values: dict[str, set[str]]) -> Frame:

@@ -113,6 +113,9 @@ def is_agent(span: Span) -> bool:
     root = span.root
     if not root.doc.has_annotation("DEP"):
         return False
+    while root.dep_ == "compound" and root.head.i >= span.end:
+        root = root.head  # "Arbaki fighters shot ...": the people word names the subject
+        span = root.doc[span.start:root.i + 1]
     if root.dep_ == "pobj" and root.head.lower_ == "by" and root.head.dep_ == "agent":
         return True
     i = span.start - 1  # "a drive-by shooting by two armed men": "by" before the counted words

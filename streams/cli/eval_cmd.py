@@ -49,6 +49,8 @@ def add_parser(subs) -> None:
         kind.add_argument("--errors", metavar="OUT", default=None,
                           help="write every row with a wrong field as JSON Lines to OUT (it quotes the "
                                "evaluation data: keep it out of the repository)")
+        kind.add_argument("--matrix", action="store_true",
+                          help="also print the confusion matrix of sub-event types (rows gold, columns predicted)")
         kind.add_argument("--batch-size", type=_positive, default=64, help="reports per batch (default 64)")
         add_option(kind)
         kind.add_argument("--classifier", metavar="DIR", default=None,
@@ -126,6 +128,8 @@ def run(args) -> int:
                   load_seconds=round(loaded - started, 2), classifier=str(classifier) if classifier else None,
                   heldout=args.heldout)
     print(format_result(result))
+    if args.matrix:
+        print("\n" + format_matrix(result["matrix"]["sub_event_type"]))
     if args.json_out:
         Path(args.json_out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     if args.errors:
@@ -167,6 +171,22 @@ def _table(header: list[str], rows: list[list]) -> str:
 def _top_confusions(result: dict, label: str, n: int = 3) -> str:
     wrong = [(p, c) for g, p, c in result["confusions"]["sub_event_type"] if g == label][:n]
     return ", ".join(f"{p}: {c}" for p, c in wrong)
+
+
+def format_matrix(matrix: dict) -> str:
+    """The confusion matrix as a table: one row per gold class, numbered columns for the
+    predicted ones (the row numbers), zeros shown as dots so the errors stand out."""
+    labels, counts = matrix["labels"], matrix["counts"]
+    width = max((len(str(c)) for row in counts for c in row), default=1)
+    head = [f"{i + 1:>{width}}" for i in range(len(labels))]
+    name = max((len(str(label)) for label in labels), default=4) + 4
+    lines = ["sub_event_type confusion matrix (rows: gold, columns: predicted, numbered as the rows)",
+             " " * name + "  " + " ".join(head) + "  gold"]
+    for i, (label, row) in enumerate(zip(labels, counts)):
+        cells = " ".join(f"{c:>{max(width, len(head[j]))}}" if c else "." .rjust(max(width, len(head[j])))
+                         for j, c in enumerate(row))
+        lines.append(f"{i + 1:>2}. {str(label):<{name - 4}}  {cells}  {sum(row)}")
+    return "\n".join(lines)
 
 
 def format_result(result: dict) -> str:

@@ -156,8 +156,9 @@ def test_predict_rules():
                                                             admin1="Kandahar", code="AF-KAN"),
               event("Attack", 0.7, fatalities=None)]
     pred = predict(events)
-    assert pred.sub_event_type == "Air/drone strike"  # most confident, the first on a tie
-    assert pred.sub_event_type_first == "Armed clash"
+    assert pred.sub_event_type == "Armed clash"  # the event the report leads with
+    assert pred.sub_event_type_top == "Air/drone strike"  # most confident, the first on a tie
+    assert (pred.admin1_name, pred.admin1_code) == ("Kandahar", "AF-KAN")  # the most confident event's place
     assert (pred.fatalities_sum, pred.fatalities_top) == (5, 3)
     assert predict([]).sub_event_type == "none" and predict([]).fatalities_sum == 0
 
