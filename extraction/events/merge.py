@@ -94,7 +94,8 @@ def merge(previous: Draft, current: Draft) -> Draft:
                              assassination=False) or frame
     elif kind == "weapon" and not set(a.weapon) & {"ied", "vbied", "suicide", "airstrike", "drone"}:
         family = previous.trigger.label_.split(":")[0]
-        frame = choose_frame(family, values, actor_is_state=False, military_victims=military,
+        state = any(x.kind in _FORCES for x in a.actors)  # "pro-Hadi forces took control ...": still theirs
+        frame = choose_frame(family, values, actor_is_state=state, military_victims=military,
                              assassination="assassinate" in a.event_mode) or frame
     evidence = a.evidence
     if b.evidence.start - a.evidence.end <= 2:

@@ -57,6 +57,16 @@ def _role(token: Token, trigger: Span) -> str | None:
     return None
 
 
+_NOT_SUBJECT = {"from", "against", "on", "of", "with", "between", "to", "at", "in", "by", "among", "targeting", "and"}
+
+
+def _plain_subject(doc: Doc, start: int, trigger_start: int) -> bool:
+    """True when the mention at `start` could be the clause's subject: no preposition right
+    before it, and no clause boundary (a semicolon) between it and the trigger."""
+    before = doc[start - 1].lower_ if start > doc[start].sent.start else ""
+    return before not in _NOT_SUBJECT and not any(t.text == ";" for t in doc[start:trigger_start])
+
+
 def read_roles(
     sent: Span, trigger: Span, resolved: dict[tuple[int, int], tuple[str, str]], victim_affiliations: set[str]
 ) -> tuple[list[Actor], list[Actor]]:
@@ -64,6 +74,7 @@ def read_roles(
     doc = sent.doc
     actors: dict[str, Actor] = {}
     recipients: dict[str, Actor] = {}
+    unplaced: dict[str, Actor] = {}  # mentions before the trigger the parse gave no role
     parsed = doc.has_annotation("DEP")
     for mention in doc._.wf_actors:
         if not (sent.start <= mention.start < sent.end) or (mention.start, mention.end) not in resolved:
@@ -76,10 +87,19 @@ def read_roles(
             role = "actor"
         if role is None and name in victim_affiliations:
             role = "recipient"
+        if role is None and mention.start < trigger.start and _plain_subject(doc, mention.start, trigger.start) \
+                and span.root.dep_ not in ("dobj", "pobj", "nsubjpass", "attr", "compound", "poss", "amod", "nmod"):
+            unplaced.setdefault(name, item)
         if role == "actor":
             actors.setdefault(name, item)
         elif role == "recipient":
             recipients.setdefault(name, item)
+    if not actors and unplaced:
+        # A parenthesis ("X and Y (coded as Z) took control of ...") can hide the subject from
+        # the parser: the first group named before the verb, after no preposition, acted.
+        name, item = next(iter(unplaced.items()))
+        if name not in recipients:
+            actors[name] = item
     for name in list(actors):
         recipients.pop(name, None)
     return list(actors.values()), list(recipients.values())
