@@ -150,6 +150,24 @@ _ARMED_TARGETS = {"position", "positions", "checkpoint", "checkpoints", "check",
                   "convoy", "convoys", "patrol", "patrols", "units", "outpost", "outposts", "barracks", "troops"}
 
 
+_DISASTER_DROPS = ("HARM:", "ATTACK:", "CLASH:", "WEAPON:ied", "TERRITORY:", "MOVE:")
+
+
+def _armed(trigger: Span) -> bool:
+    """A trigger that names a weapon of war, not an explosion that may be an accident."""
+    if trigger.label_.startswith("WEAPON:") and trigger.label_ != "WEAPON:ied":
+        return True
+    return trigger.label_ == "WEAPON:ied" and any(w in trigger.text.lower() for w in ("bomb", "ied", "mine", "device"))
+
+
+def _disaster(trigger: Span) -> bool:
+    """A flood, a quake, a crash ... but not a unit named after one ("the Storm Brigade")."""
+    if not trigger.label_.startswith("DISASTER:"):
+        return False
+    after = trigger.doc[trigger.end].lower_ if trigger.end < len(trigger.doc) else ""
+    return after not in _ARMED_BODIES | {"corps", "division", "unit", "group"}
+
+
 def _effective_triggers(doc: Doc, sent: Span) -> list[Span]:
     """The sentence's triggers, less those that do not report an event of their own:
     words inside "no fatalities nor injuries", and harms that are what a protest is about
@@ -158,6 +176,9 @@ def _effective_triggers(doc: Doc, sent: Span) -> list[Span]:
     # "killed or wounded" says neither: no loss is counted (ACLED codes 0)
     nones = [t for t in triggers if t.label_.startswith("NONE:") or t.label_ == "ATTACK:unclear"]
     kept = [t for t in triggers if t in nones or not any(n.start <= t.start and t.end <= n.end for n in nones)]
+    if any(_disaster(t) for t in kept) and not any(_armed(t) for t in kept):
+        # "an earthquake killed eight", "a tank at the plant exploded": losses, but no one's attack
+        kept = [t for t in kept if not t.label_.startswith(_DISASTER_DROPS)]
     protests = [t for t in kept if t.label_.startswith("PROTEST:")]
     if protests:
         # "relatives of a baby who died held a protest": a death in a relative clause is background
