@@ -39,8 +39,8 @@ def heading_patterns() -> list[dict]:
 
 
 def _heading_words(phrase: str) -> list[str]:
-    """The tokens of a heading as spaCy's English tokenizer splits it ("group/activity" -> 3)."""
-    return re.findall(r"[\w-]+|[^\w\s]", phrase.lower())
+    """The tokens of a heading as spaCy's English tokenizer splits it ("group/activity" -> 3, "non-violent" -> 3)."""
+    return re.findall(r"\w+|[^\w\s]", phrase.lower())
 
 
 def load_ranks() -> list[dict]:

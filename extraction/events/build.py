@@ -228,6 +228,16 @@ def sentence_event(report: Report, sent: Span, frame: Frame, values: dict[str, s
     return Event(**fields)
 
 
+def _weapon_act(triggers: list[Span]) -> Span | None:
+    """A weapon that is the event itself when no other action is told: chlorine dropped on a
+    town, suicide bombers who blew themselves up, an IED that detonated ("exploded", a verb)."""
+    for t in triggers:
+        value = t.label_.removeprefix("WEAPON:")
+        if value in ("chemical", "suicide") or (value in ("ied", "vbied") and t.root.pos_ == "VERB"):
+            return t
+    return None
+
+
 def _crowd_sized(doc: Doc) -> bool:
     """True when the report carries a crowd-size tag ("[size=no report]", "[size=around 50]"),
     which ACLED coders add to the notes of demonstrations: protests and riots."""
@@ -239,7 +249,8 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
     """The event one sentence tells, or None. `crowd`: the report is tagged as a crowd's
     (`_crowd_sized`) and no event was told before this sentence."""
     triggers = _effective_triggers(doc, sent)
-    trigger = _main_trigger(triggers) or next((t for t in triggers if t.label_.startswith("LABEL:")), None)
+    trigger = _main_trigger(triggers) or next((t for t in triggers if t.label_.startswith("LABEL:")), None) \
+        or _weapon_act(triggers)
     if trigger is None:
         return None
     values = _family_values(triggers)
@@ -253,6 +264,10 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
             return None
         values = _family_values(triggers)
         family = trigger.label_.split(":")[0]
+    ieds = [t for t in triggers if t.label_ == "WEAPON:ied"]
+    if ieds and not any(_armed(t) for t in ieds) and values.get("WEAPON", set()) - {"ied", "arms", "small_arms"}:
+        # "the rocket exploded", "a grenade explosion": the explosion is the named weapon's
+        values = {**values, "WEAPON": values["WEAPON"] - {"ied"}}
     if crowd:
         values = {**values, "CROWD": {"size"}}  # the note is about a crowd: frames.choose_frame
     harms = [(t, t.label_.split(":")[1]) for t in triggers if t.label_.startswith("HARM:")]
