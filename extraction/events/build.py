@@ -142,7 +142,8 @@ def _event_id(report_id: str, start: int, event_type: str) -> str:
 _CAUSE_FAMILIES = ("HARM:", "ATTACK:", "WEAPON:", "RIOT:", "CLASH:", "LOOT:", "INTERVENE:", "DISRUPT:")
 _CAUSE_WORDS = {"against", "over", "condemning", "denouncing", "demanding", "after", "following", "about", "for",
                 "because", "since", "demand", "commemorate", "remembrance", "memory", "mourn", "solidarity",
-                "investigation", "justice"}
+                "investigation", "justice", "complaining", "complained", "denounced", "condemned", "anniversary",
+                "marking", "commemorating", "calling"}
 _NO_DEATHS = ("Peaceful protest", "Protest with intervention")  # ACLED: with deaths it is another type
 _CROWD_ACTORS = {"Mob", "Rioters"}  # data/actors.yaml: crowds whose violence is mob violence
 _ARMED_KINDS = {"state", "rebel", "militia", "jihadist", "foreign_state"}

@@ -91,6 +91,9 @@ def _violence_frame(values: dict[str, set[str]], military_victims: bool, assassi
         # ACLED codes an exchange of fire as a clash even when mortars are among the weapons:
         # "fired mortars and small arms at the positions of ...", "clashed with artillery fire".
         return Frame("ASSAULT", ("firearms", "heavy-weapons"), "Battles", "Armed clash")
+    if "return" in values.get("CLASH", set()) and not weapons & {"chemical", "suicide", "airstrike", "drone"}:
+        # "threw a grenade at police, who responded with gunfire": two armed sides fought
+        return Frame("ASSAULT", ("firearms",), "Battles", "Armed clash")
     for weapon in WEAPON_ORDER:
         if weapon in weapons:
             sub, modes = WEAPON_FRAMES[weapon]
@@ -186,7 +189,9 @@ def _protest_frame(values: dict[str, set[str]]) -> Frame:
         return Frame("PROTEST", ("riot",), "Riots", "Violent demonstration")
     # lethal force, or people shot; tear gas, shots in the air and beatings are interventions
     weapons = values.get("WEAPON", set())
-    if "killed" in harms or "live_fire" in weapons or ("injured" in harms and "small_arms" in weapons):
+    # deaths told beside a protest are force against it when someone intervened or fired
+    if ("killed" in harms and ({"INTERVENE", "ATTACK"} & set(values) or weapons & FIREARMS)) \
+            or "live_fire" in weapons or ("injured" in harms and "small_arms" in weapons):
         return Frame("ASSAULT", ("crowd-control",), "Protests", "Excessive force against protesters")
     if harms & {"arrested", "injured"} or {"ATTACK", "INTERVENE"} & set(values) \
             or FIREARMS & values.get("WEAPON", set()):
