@@ -227,7 +227,7 @@ def _plain_frames() -> dict[str, Frame]:
         ("MOVE", {"MOVE": {"deploy"}}, False),
         ("PROTEST", {"PROTEST": {"protest"}}, False),
         ("PROTEST", {"PROTEST": {"protest"}, "HARM": {"arrested"}}, False),
-        ("PROTEST", {"PROTEST": {"protest"}, "HARM": {"killed"}}, False),
+        ("PROTEST", {"PROTEST": {"protest"}, "HARM": {"killed"}, "WEAPON": {"live_fire"}}, False),
         ("RIOT", {"RIOT": {"riot"}}, False),
         ("RIOT", {"RIOT": {"riot"}, "HARM": {"injured"}}, False),
         ("LOOT", {"LOOT": {"loot"}}, False),
