@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
@@ -84,6 +85,20 @@ def read_samples(path: str | Path) -> tuple[str, list[Sample]]:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     kind = file_kind(path)
     return kind, (read_acled_samples(path) if kind == "acled" else read_case_samples(path))
+
+
+RULE_MARK = "wfrule"  # + the rules' sub-event type, letters only: one token the classifier reads
+
+
+def rule_marker(sub_event_type: str | None) -> str:
+    """The token that tells the classifier what the rules decided ("wfrulearmedclash";
+    "wfrulenone" when they found no event): with `rule_features`, the classifier learns where
+    the rules are right and where they confuse two types, instead of guessing on its own."""
+    return RULE_MARK + re.sub(r"[^a-z]+", "", (sub_event_type or NO_EVENT).lower())
+
+
+def with_rule(text: str, sub_event_type: str | None) -> str:
+    return f"{rule_marker(sub_event_type)} {text}"
 
 
 def split_key(text: str, seed: int) -> float:

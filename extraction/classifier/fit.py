@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .data import Sample, label_counts, read_samples, split
+from .data import Sample, label_counts, read_samples, split, with_rule
 from .model import META_NAME
 from .train import DEFAULT_ARCHITECTURE, DEFAULT_EPOCHS, train
-from .tune import cases, choose_thresholds, compare
+from .tune import cases, choose_thresholds, compare, rule_sub_event_types
 
 FORMAT = "watchfloor-classifier/1"
 NOTICE = ("Contains weights derived from the training files listed here, under their terms (ACLED rows: "
@@ -39,6 +39,7 @@ class Options:
     architecture: str = DEFAULT_ARCHITECTURE
     min_per_class: int = 0
     tune_thresholds: bool = True
+    rule_features: bool = True  # mark each text with the rules' decision (needs the rules: extractor_factory)
 
 
 @dataclass
@@ -80,21 +81,26 @@ def fit(paths: list[str | Path], out: str | Path, options: Options = Options(), 
         hooks.say(f"{path}: {kind}, {len(samples)} rows -> train {len(tr)}, tune {len(tu)}, held out {len(dv)}")
     if not train_rows:
         raise ValueError("no training rows (are the files empty, or --dev-fraction 1?)")
-    trained = train(train_rows, tune_rows, architecture=options.architecture, epochs=options.epochs,
+    extractor = extractor_factory() if extractor_factory else None
+    marked = options.rule_features and extractor is not None
+    fit_rows, fit_tune = train_rows, tune_rows
+    if marked:  # the rules' decision as a feature: the same marker the pipeline adds (model.py)
+        fit_rows = _marked(train_rows, extractor, hooks, "training")
+        fit_tune = _marked(tune_rows, extractor, hooks, "tune")
+    trained = train(fit_rows, fit_tune, architecture=options.architecture, epochs=options.epochs,
                     seed=options.seed, min_per_class=options.min_per_class, progress=hooks.batch)
     hooks.say(f"trained in {trained.seconds:.0f} s; best epoch on the tune rows: {trained.best_epoch}")
     labels = trained.labels
     thresholds = {"override": 0.5, "emit": 0.5}
     result_scores: dict = {}
-    extractor = extractor_factory() if (extractor_factory and (tune_rows or dev_rows)) else None
-    if extractor is not None:
-        tune_cases = _cases(tune_rows, extractor, trained.nlp, hooks, "tune")
+    if extractor is not None and (tune_rows or dev_rows):
+        tune_cases = _cases(tune_rows, extractor, trained.nlp, hooks, "tune", marked)
         if options.tune_thresholds:
             thresholds = choose_thresholds(tune_cases, labels)
         if tune_cases:
             result_scores["tune"] = compare(tune_cases, labels, thresholds)
         if dev_rows:
-            result_scores["dev"] = compare(_cases(dev_rows, extractor, trained.nlp, hooks, "held out"),
+            result_scores["dev"] = compare(_cases(dev_rows, extractor, trained.nlp, hooks, "held out", marked),
                                            labels, thresholds)
     elif dev_rows:
         from .train import predict, scores
@@ -103,14 +109,22 @@ def fit(paths: list[str | Path], out: str | Path, options: Options = Options(), 
         result_scores["dev"] = {"classifier": scores([s.label for s in dev_rows], predicted)}
     meta = _meta(files, labels, train_rows, options, trained, thresholds, result_scores,
                  time.perf_counter() - started)
+    meta["rule_features"] = marked
     save(trained.nlp, meta, Path(out))
     return meta
 
 
-def _cases(rows: list[Sample], extractor, nlp, hooks: Hooks, what: str):
+def _cases(rows: list[Sample], extractor, nlp, hooks: Hooks, what: str, marked: bool):
     if hooks.rules is not None:
         hooks.rules(len(rows), what)
-    return cases(rows, extractor, nlp, hooks.rules_done)
+    return cases(rows, extractor, nlp, hooks.rules_done, rule_features=marked)
+
+
+def _marked(rows: list[Sample], extractor, hooks: Hooks, what: str) -> list[Sample]:
+    if hooks.rules is not None:
+        hooks.rules(len(rows), what)
+    subs = rule_sub_event_types(rows, extractor, hooks.rules_done)
+    return [Sample(with_rule(s.text, sub), s.label, s.source) for s, sub in zip(rows, subs)]
 
 
 def _meta(files, labels, train_rows, options: Options, trained, thresholds, result_scores, seconds) -> dict:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from extraction.events.frames import Frame, frame_for_sub_event
 
-from .data import NO_EVENT
+from .data import NO_EVENT, with_rule
 
 META_NAME = "watchfloor-classifier.json"
 MAX_CHARS = 5000  # texts are cut here before classification (a long report's start tells its type)
@@ -83,7 +83,16 @@ class TextClassifier:
         """The frame that replaces `rule_frame` (None: keep the rules' decision)."""
         return decide(label, probability, rule_frame, self.labels, self.override, self.emit)
 
+    @property
+    def rule_features(self) -> bool:
+        """Trained on texts marked with the rules' decision (data.rule_marker)."""
+        return bool(self.meta.get("rule_features"))
+
     def __call__(self, text: str, rule_frame: Frame | None, context: str | None = None) -> Frame | None:
+        if self.rule_features:
+            sub = rule_frame.acled_sub_event_type if rule_frame else None
+            text = with_rule(text, sub)
+            context = None if context is None else with_rule(context, sub)
         cats = self.scores([text] if context is None else [text, context])
         label, probability = best(cats[0] if context is None else average(cats[0], cats[1]))
         return self.decide(label, probability, rule_frame)

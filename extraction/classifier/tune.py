@@ -23,7 +23,7 @@ from extraction.events.frames import Frame
 from extraction.report import Report
 
 from .apply import CONTEXT_CHARS, frame_of, segments
-from .data import NO_EVENT, Sample
+from .data import NO_EVENT, Sample, with_rule
 from .model import DEFAULT_THRESHOLDS, average, best, decide
 from .train import probabilities, scores
 
@@ -38,9 +38,25 @@ class Case:
     probability: float
 
 
+def rule_sub_event_types(samples: list[Sample], extractor, progress: Callable[[int], object] | None = None,
+                         batch_size: int = 64) -> list[str | None]:
+    """The sub-event type of the rules' first event per row (None: no event), for rule features."""
+    out: list[str | None] = []
+    for start in range(0, len(samples), batch_size):
+        batch = samples[start:start + batch_size]
+        reports = [Report(id=f"row-{start + i}", text=s.text) for i, s in enumerate(batch)]
+        for events in extractor.extract_many(reports):
+            lead = lead_event(events)
+            out.append(lead.acled_sub_event_type if lead else None)
+        if progress is not None:
+            progress(len(batch))
+    return out
+
+
 def cases(samples: list[Sample], extractor, nlp, progress: Callable[[int], object] | None = None,
-          batch_size: int = 64) -> list[Case]:
-    """Run the rules over the rows and the classifier over the text the pipeline would give it."""
+          batch_size: int = 64, rule_features: bool = False) -> list[Case]:
+    """Run the rules over the rows and the classifier over the text the pipeline would give it
+    (marked with the rules' decision when the classifier was trained with `rule_features`)."""
     texts, frames, contexts = [], [], []
     for start in range(0, len(samples), batch_size):
         batch = samples[start:start + batch_size]
@@ -52,6 +68,10 @@ def cases(samples: list[Sample], extractor, nlp, progress: Callable[[int], objec
             contexts.append(sample.text if len(events) > 1 and len(sample.text) <= CONTEXT_CHARS else None)
         if progress is not None:
             progress(len(batch))
+    if rule_features:
+        subs = [f.acled_sub_event_type if f else None for f in frames]
+        texts = [with_rule(t, sub) for t, sub in zip(texts, subs)]
+        contexts = [None if c is None else with_rule(c, sub) for c, sub in zip(contexts, subs)]
     cats = probabilities(nlp, texts)
     context_cats = iter(probabilities(nlp, [c for c in contexts if c is not None]))
     predicted = [best(c if context is None else average(c, next(context_cats))) for c, context in zip(cats, contexts)]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from extraction.classifier.data import NO_EVENT, file_kind, is_heldout, read_samples, split
+from extraction.classifier.data import NO_EVENT, file_kind, is_heldout, read_samples, rule_marker, split, with_rule
 from extraction.classifier.fit import Options, fit, heldout_rows
 from extraction.classifier.model import META_NAME, TextClassifier, decide
 from extraction.evaluation.case import ACLED_TO_CASE
@@ -86,6 +86,17 @@ def test_files_are_told_apart_by_header_and_case_labels_map_to_acled(tmp_path):
     assert kind == "case" and [s.label for s in samples] == [NO_EVENT, PROTEST]
 
 
+@pytest.mark.parametrize(("sub_event_type", "marker"), [
+    ("Armed clash", "wfrulearmedclash"),
+    ("Looting/property destruction", "wfrulelootingpropertydestruction"),
+    (None, "wfrulenone"),  # the rules found no event
+])
+def test_rule_marker_is_one_token(sub_event_type, marker, extractor):
+    assert rule_marker(sub_event_type) == marker
+    marked = with_rule("Gunmen attacked a bus.", sub_event_type)
+    assert extractor.nlp.make_doc(marked)[0].text == marker
+
+
 def test_split_is_a_function_of_text_and_seed():
     samples = [s for s, _ in made_up_rows()]
     from extraction.classifier.data import Sample
@@ -121,6 +132,7 @@ def test_save_and_load_round_trip(trained):
     assert saved["spacy_version"] and saved["created"] and "Do not commit" in saved["notice"]
     loaded = TextClassifier.load(out)
     assert loaded.labels == tuple(meta["labels"])
+    assert saved["rule_features"] is True and loaded.rule_features  # trained on texts marked with the rules' type
     assert loaded.override == saved["thresholds"]["override"]
     label, probability = loaded.predict(["On 9 May 2020, teachers marched peacefully in Lviv demanding unpaid wages."])[0]
     assert label == PROTEST and probability > 0.5

@@ -226,7 +226,20 @@ def test_cli_acled_writes_json_and_table(tmp_path, capsys):
 
 def test_cli_case(tmp_path, capsys):
     assert main(["eval", "case", str(write_case(tmp_path / "c.tsv")), "--no-progress"]) == 0
-    assert "weighted F1 over the 25 ACLED labels" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "weighted F1 over the 25 ACLED labels" in printed and "confusion matrix" not in printed
+
+
+def test_cli_matrix(tmp_path, capsys):
+    out = tmp_path / "scores.json"
+    assert main(["eval", "acled", str(write_acled(tmp_path / "a.csv")), "--matrix", "--json", str(out),
+                 "--no-progress"]) == 0
+    printed = capsys.readouterr().out
+    matrix = json.loads(out.read_text(encoding="utf-8"))["matrix"]["sub_event_type"]
+    assert "sub_event_type confusion matrix (rows: gold, columns: predicted" in printed
+    assert sum(map(sum, matrix["counts"])) == 4  # every row of the file once
+    for i, label in enumerate(matrix["labels"]):  # one printed row per class, with its gold total
+        assert f"{i + 1:>2}. {label}" in printed
 
 
 @pytest.mark.parametrize("dataset", ["acled", "case"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from extraction.evaluation.acled import top_event
+from extraction.evaluation.acled import lead_event
 
 CASES = [
     # ceasefire-violation notes: explosions and projectiles are shelling ...
@@ -63,11 +63,52 @@ CASES = [
     ("Unidentified gunmen shot and injured a police officer in Katsina.", "Armed clash"),
     # an arrest told after the incident is part of it
     ("Gunmen shot dead a shopkeeper in Quetta. Police later arrested two suspects.", "Attack"),
+    # a note tagged with a crowd size tells a crowd's violence
+    ("Villagers beat two men accused of theft in Kadiri. [size=no report]", "Mob violence"),
+    ("Traders attacked market officials in Onitsha, demanding the reopening of the market. [size=around 40]",
+     "Violent demonstration"),
+    # arrests that are part of a fight or a beating
+    ("Police officers clashed with two armed men who were arrested in Tepic.", "Armed clash"),
+    ("Soldiers arrested and beat a shop owner in Beledweyne.", "Attack"),
+    # members: a party member is a civilian, a gang member or an agent of a force is armed
+    ("Militiamen of the ruling party attacked and injured an opposition party member in Gitega.", "Attack"),
+    ("Two gang members were shot dead by a rival gang in Soyapango.", "Armed clash"),
+    ("Gunmen shot and killed 2 NDS agents in Herat.", "Armed clash"),
+    # bombs; suicide bombers; explosions that are the event; a named weapon's explosion
+    ("A bomb planted by militants killed 2 soldiers in Kandahar.", "Remote explosive/landmine/IED"),
+    ("Two suicide bombers blew themselves up at a checkpoint in Maiduguri.", "Suicide bomb"),
+    ("An IED detonated near the market in Jowhar.", "Remote explosive/landmine/IED"),
+    ("Militants launched a rocket at the town. The rocket exploded in a field.", "Shelling/artillery/missile attack"),
+    ("Chlorine munitions were dropped on a neighbourhood of the town.", "Chemical weapon"),
+    # thrown grenades; sides that fire back or repel an attack fight
+    ("Militants threw a hand grenade at a shop in Bosaso.", "Grenade"),
+    ("Militants threw a hand grenade at police in Bosaso. Police responded with gunfire.", "Armed clash"),
+    ("Government forces thwarted a rebel attack on the front near Marib.", "Armed clash"),
+    # territory: taken by a government's forces, freed, handed over by a deal
+    ("Pro-Hadi forces took control of two hills near Qataba.", "Government regains territory"),
+    ("Army units freed several villages from the insurgents near Tillaberi.", "Government regains territory"),
+    ("Rebel fighters left the town of Dael under an evacuation deal.", "Non-violent transfer of territory"),
+    # bases, agreements
+    ("Turkish forces set up two new observation posts near Saraqib.", "Headquarters or base established"),
+    ("The two armies agreed to a temporary ceasefire after a week of fighting.", "Agreement"),
+    ("Non-violent activity: On 9 May, the government released 40 prisoners in Kabul.", "Other"),
 ]
+
+# Reports that tell of no one's violence: a disaster or an accident.
+NO_EVENT = [
+    "A strong earthquake killed eight people and injured dozens in Lombok.",
+    "Six workers were killed when a boiler exploded at a chemical plant near Kralupy.",
+    "Two people died in a car crash on the highway near Ardrishaig.",
+]
+
+
+@pytest.mark.parametrize("text", NO_EVENT, ids=[t[:30] for t in NO_EVENT])
+def test_disasters_are_no_event(extract_text, text):
+    assert extract_text(text) == []
 
 
 @pytest.mark.parametrize("text, expected", CASES, ids=[c[1] + ":" + c[0][:30] for c in CASES])
 def test_sub_event_type(extract_text, text, expected):
-    event = top_event(extract_text(text))
+    event = lead_event(extract_text(text))  # the event the evaluation scores
     assert event is not None, text
     assert event.acled_sub_event_type == expected

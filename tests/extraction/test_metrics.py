@@ -12,6 +12,7 @@ import pytest
 from extraction.evaluation.metrics import (
     ClassScore,
     accuracy,
+    confusion_matrix,
     confusions,
     exact_match,
     macro_f1,
@@ -93,3 +94,18 @@ def test_exact_match(pairs, expected):
 )
 def test_confusions(pairs, top, expected):
     assert confusions(pairs, top=top) == expected
+
+
+@pytest.mark.parametrize(
+    ("pairs", "labels", "expected"),
+    [
+        pytest.param(WORKED, None, {"labels": ["a", "b", "c", "none"],
+                                    "counts": [[2, 1, 0, 0], [0, 1, 1, 0], [0, 0, 0, 1], [0, 0, 0, 0]]},
+                     id="rows-by-gold-support-then-name"),
+        pytest.param([("x", "y"), ("y", "z")], ["y", "x"], {"labels": ["y", "x"], "counts": [[0, 0], [1, 0]]},
+                     id="explicit-labels-leave-others-out"),
+        pytest.param([], None, {"labels": [], "counts": []}, id="empty"),
+    ],
+)
+def test_confusion_matrix(pairs, labels, expected):
+    assert confusion_matrix(pairs, labels) == expected
