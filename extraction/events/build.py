@@ -181,6 +181,9 @@ def _effective_triggers(doc: Doc, sent: Span) -> list[Span]:
         # "an earthquake killed eight", "a tank at the plant exploded": losses, but no one's attack
         kept = [t for t in kept if not t.label_.startswith(_DISASTER_DROPS)]
     protests = [t for t in kept if t.label_.startswith("PROTEST:")]
+    # "went on strike", "hunger strike": the strike is the protest's, not an attack
+    kept = [t for t in kept if not (t.label_.startswith("ATTACK:")
+                                    and any(p.start <= t.start and t.end <= p.end for p in protests))]
     if protests:
         # "relatives of a baby who died held a protest": a death in a relative clause is background
         kept = [t for t in kept if not (t.label_.startswith("HARM:") and t.root.dep_ == "relcl")]
@@ -202,8 +205,18 @@ def _own_act(trigger: Span) -> bool:
     return root.dep_ == "ROOT"
 
 
+_ARMED_OBJECTS = {"forces", "troops", "soldiers", "army", "militia", "militias", "militiamen", "fighters", "rebels",
+                  "militants", "insurgents", "police", "policemen", "gendarmes", "guards"}
+
+
 def _armed_target(sent: Span, recipients) -> bool:
-    return any(a.kind in _ARMED_KINDS for a in recipients) or any(t.lower_ in _ARMED_TARGETS for t in sent)
+    """An armed side was hit: a recipient that is an armed group, a military target word
+    anywhere ("positions", "checkpoint"), or armed people as the object of the attack
+    ("attacked Govt forces", "rebels were attacked by ...")."""
+    if any(a.kind in _ARMED_KINDS for a in recipients) or any(t.lower_ in _ARMED_TARGETS for t in sent):
+        return True
+    return any(t.lower_ in _ARMED_OBJECTS and (t.dep_ in ("dobj", "nsubjpass") or (
+        t.dep_ == "pobj" and t.head.lower_ in ("on", "against", "targeting"))) for t in sent)
 
 
 def sentence_event(report: Report, sent: Span, frame: Frame, values: dict[str, set[str]], **facts) -> Event:
@@ -245,8 +258,8 @@ def _crowd_sized(doc: Doc) -> bool:
     return any(s.label_ == "CROWD:size" for s in doc.spans.get("wf_triggers", ()))
 
 
-def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolved, crowd: bool = False
-           ) -> Draft | None:
+def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolved, crowd: bool = False,
+           gang: bool = False) -> Draft | None:
     """The event one sentence tells, or None. `crowd`: the report is tagged as a crowd's
     (`_crowd_sized`) and no event was told before this sentence."""
     triggers = _effective_triggers(doc, sent)
@@ -271,6 +284,8 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
         values = {**values, "WEAPON": values["WEAPON"] - {"ied"}}
     if crowd:
         values = {**values, "CROWD": {"size"}}  # the note is about a crowd: frames.choose_frame
+    if gang:
+        values = {**values, "GANG": {"gang"}}  # the note is about drug gangs: frames._violence_frame
     harms = [(t, t.label_.split(":")[1]) for t in triggers if t.label_.startswith("HARM:")]
     actor_spans = [(doc[s:e], name) for (s, e), (name, _) in resolved.items() if sent.start <= s < sent.end]
     victims, counted = read_victims(_people(doc, sent, resolved), harms, actor_spans) if family in VIOLENCE or harms else ([], [])
@@ -367,6 +382,7 @@ def events_from_doc(doc: Doc, report: Report, gaz: Gazetteer,
     title_end = len(report.title) if report.title and report.text.startswith(report.title) else 0
     drafts: list[Draft] = []
     crowd = _crowd_sized(doc)
+    gang = any(s.label_ == "GANG:gang" for s in doc.spans.get("wf_triggers", ()))
     last_place: Place | None = None
     for sent in doc.sents:
         tally = _tally(doc, sent)
@@ -376,7 +392,8 @@ def events_from_doc(doc: Doc, report: Report, gaz: Gazetteer,
                 drafts = [with_tally(d, None) for d in drafts]
             drafts[-1] = with_tally(drafts[-1], tally)
             continue
-        draft = _draft(doc, sent, report, gaz, country, resolved, crowd=crowd and not drafts)
+        draft = _draft(doc, sent, report, gaz, country, resolved, crowd=crowd and not drafts,
+                       gang=gang and not drafts)
         if draft is not None and tally is not None:
             draft = with_tally(draft, tally)
         places = _places(doc, sent, gaz, country)

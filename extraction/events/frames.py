@@ -109,7 +109,7 @@ def _violence_frame(values: dict[str, set[str]], military_victims: bool, assassi
         return Frame("ASSAULT", ("firearms",), "Battles", "Armed clash")
     if harms or "ATTACK" in values:
         modes = ("firearms",) if weapons & FIREARMS else ()
-        if military_victims:
+        if military_victims or "GANG" in values:  # soldiers hit, or drug gangs and the police at war
             return Frame("ASSAULT", modes + extra, "Battles", "Armed clash")
         return Frame("ASSAULT", modes + extra, "Violence against civilians", "Attack")
     return None
