@@ -175,6 +175,9 @@ def _effective_triggers(doc: Doc, sent: Span) -> list[Span]:
     ("protest against the killing of ...")."""
     triggers = _spans(doc, "wf_triggers", sent)
     # "killed or wounded" says neither: no loss is counted (ACLED codes 0)
+    # words a longer phrase shows to be no event ("expelled two diplomats" is no expulsion from ground)
+    ignored = [t for t in triggers if t.label_.startswith("IGNORE:")]
+    triggers = [t for t in triggers if not any(i.start <= t.start and t.end <= i.end for i in ignored)]
     nones = [t for t in triggers if t.label_.startswith("NONE:") or t.label_ == "ATTACK:unclear"]
     kept = [t for t in triggers if t in nones or not any(n.start <= t.start and t.end <= n.end for n in nones)]
     if any(_disaster(t) for t in kept) and not any(_armed(t) for t in kept):

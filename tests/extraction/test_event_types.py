@@ -88,17 +88,20 @@ CASES = [
     ("Pro-Hadi forces took control of two hills near Qataba.", "Government regains territory"),
     ("Army units freed several villages from the insurgents near Tillaberi.", "Government regains territory"),
     ("Rebel fighters left the town of Dael under an evacuation deal.", "Non-violent transfer of territory"),
+    ("Rebel fighters entered the town and took control of it after the militia pulled out.",
+     "Non-violent transfer of territory"),
     # bases, agreements
     ("Turkish forces set up two new observation posts near Saraqib.", "Headquarters or base established"),
     ("The two armies agreed to a temporary ceasefire after a week of fighting.", "Agreement"),
     ("Non-violent activity: On 9 May, the government released 40 prisoners in Kabul.", "Other"),
 ]
 
-# Reports that tell of no one's violence: a disaster or an accident.
+# Reports that tell of no one's violence: a disaster or an accident, or diplomats expelled.
 NO_EVENT = [
     "A strong earthquake killed eight people and injured dozens in Lombok.",
     "Six workers were killed when a boiler exploded at a chemical plant near Kralupy.",
     "Two people died in a car crash on the highway near Ardrishaig.",
+    "The government expelled two embassy diplomats over spying allegations.",  # no ground lost
 ]
 
 
