@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from extraction.report import Report
 from rules.event import Event, Evidence, Place, Source
@@ -22,20 +21,11 @@ from .location import context_codes, resolve, specificity
 from .merge import merge, merges_into, no_losses, with_tally
 from .numbers import as_number
 from .roles import read_roles, resolve_anaphora
+from .triggers import ARMED_BODIES, _spans, crowd_sized, effective_triggers, names_weapon, weapon_act
 from .victims import PersonMention, is_agent, read_victims, totals
 
 _GENERIC_RANKS = {r["rank"] for r in load_ranks() if r.get("generic")}
 _RANK_CLASS = {r["rank"]: r["class"] for r in load_ranks()}
-
-
-def _spans(doc: Doc, key: str, sent: Span) -> list[Span]:
-    """Matches inside the sentence; overlaps resolved longest-first within each family, so
-    "shot dead" is both a weapon (small arms) and a harm (killed)."""
-    found = [s for s in doc.spans.get(key, []) if sent.start <= s.start and s.end <= sent.end]
-    families: dict[str, list[Span]] = {}
-    for span in found:
-        families.setdefault(span.label_.split(":")[0], []).append(span)
-    return sorted((s for group in families.values() for s in filter_spans(group)), key=lambda s: s.start)
 
 
 def _family_values(triggers: list[Span]) -> dict[str, set[str]]:
@@ -64,15 +54,11 @@ def _main_trigger(triggers: list[Span]) -> Span | None:
 _ARMED_WORDS = {"gang", "gangs", "cartel", "militia", "security", "army", "military", "police", "rebel", "armed"}
 
 
-_ARMED_BODIES = {"forces", "force", "militia", "militias", "army", "police", "brigade", "battalion", "regiment",
-                 "gang", "cartel", "vigilante", "guard", "guards", "troops"}
-
-
 def _of_armed(doc: Doc, span: Span, sent: Span) -> bool:
     """"a member of the Hadhrami Elite forces", "members of a vigilante group": of an armed body."""
     if span.end >= sent.end or doc[span.end].lower_ not in ("of", "from"):
         return False
-    return any(t.lower_ in _ARMED_BODIES for t in doc[span.end + 1:min(span.end + 7, sent.end)])
+    return any(t.lower_ in ARMED_BODIES for t in doc[span.end + 1:min(span.end + 7, sent.end)])
 
 
 def _people(doc: Doc, sent: Span, resolved=None) -> list[PersonMention]:
@@ -138,74 +124,11 @@ def _event_id(report_id: str, start: int, event_type: str) -> str:
     return "ev-" + hashlib.sha256(f"{report_id}\x1f{start}\x1f{event_type}".encode()).hexdigest()[:20]
 
 
-# Families that, after a cause word, say why people protest, not what happened at the protest.
-_CAUSE_FAMILIES = ("HARM:", "ATTACK:", "WEAPON:", "RIOT:", "CLASH:", "LOOT:", "INTERVENE:", "DISRUPT:")
-_CAUSE_WORDS = {"against", "over", "condemning", "denouncing", "demanding", "after", "following", "about", "for",
-                "because", "since", "demand", "commemorate", "remembrance", "memory", "mourn", "solidarity",
-                "investigation", "justice", "complaining", "complained", "denounced", "condemned", "anniversary",
-                "marking", "commemorating", "calling"}
 _NO_DEATHS = ("Peaceful protest", "Protest with intervention")  # ACLED: with deaths it is another type
 _CROWD_ACTORS = {"Mob", "Rioters"}  # data/actors.yaml: crowds whose violence is mob violence
 _ARMED_KINDS = {"state", "rebel", "militia", "jihadist", "foreign_state"}
 _ARMED_TARGETS = {"position", "positions", "checkpoint", "checkpoints", "check", "post", "posts", "base", "bases",
                   "convoy", "convoys", "patrol", "patrols", "units", "outpost", "outposts", "barracks", "troops"}
-
-
-_DISASTER_DROPS = ("HARM:", "ATTACK:", "CLASH:", "WEAPON:ied", "TERRITORY:", "MOVE:")
-
-
-def _armed(trigger: Span) -> bool:
-    """A trigger that names a weapon of war, not an explosion that may be an accident."""
-    if trigger.label_.startswith("WEAPON:") and trigger.label_ != "WEAPON:ied":
-        return True
-    return trigger.label_ == "WEAPON:ied" and any(w in trigger.text.lower() for w in ("bomb", "ied", "mine", "device"))
-
-
-def _disaster(trigger: Span) -> bool:
-    """A flood, a quake, a crash ... but not a unit named after one ("the Storm Brigade")."""
-    if not trigger.label_.startswith("DISASTER:"):
-        return False
-    after = trigger.doc[trigger.end].lower_ if trigger.end < len(trigger.doc) else ""
-    return after not in _ARMED_BODIES | {"corps", "division", "unit", "group"}
-
-
-def _effective_triggers(doc: Doc, sent: Span) -> list[Span]:
-    """The sentence's triggers, less those that do not report an event of their own:
-    words inside "no fatalities nor injuries", and harms that are what a protest is about
-    ("protest against the killing of ...")."""
-    triggers = _spans(doc, "wf_triggers", sent)
-    # "killed or wounded" says neither: no loss is counted (ACLED codes 0)
-    # words a longer phrase shows to be no event ("expelled two diplomats" is no expulsion from ground)
-    ignored = [t for t in triggers if t.label_.startswith("IGNORE:")]
-    triggers = [t for t in triggers if not any(i.start <= t.start and t.end <= i.end for i in ignored)]
-    nones = [t for t in triggers if t.label_.startswith("NONE:") or t.label_ == "ATTACK:unclear"]
-    kept = [t for t in triggers if t in nones or not any(n.start <= t.start and t.end <= n.end for n in nones)]
-    if any(_disaster(t) for t in kept) and not any(_armed(t) for t in kept):
-        # "an earthquake killed eight", "a tank at the plant exploded": losses, but no one's attack
-        kept = [t for t in kept if not t.label_.startswith(_DISASTER_DROPS)]
-    protests = [t for t in kept if t.label_.startswith("PROTEST:")]
-    # "went on strike", "hunger strike": the strike is the protest's, not an attack
-    kept = [t for t in kept if not (t.label_.startswith("ATTACK:")
-                                    and any(p.start <= t.start and t.end <= p.end for p in protests))]
-    if protests:
-        # "relatives of a baby who died held a protest": a death in a relative clause is background
-        kept = [t for t in kept if not (t.label_.startswith("HARM:") and t.root.dep_ == "relcl")]
-        first = protests[0].start
-        cause = next((t.i for t in doc[first:sent.end] if t.lower_ in _CAUSE_WORDS), None)
-        if cause is not None:
-            kept = [t for t in kept if t.start < cause or not t.label_.startswith(_CAUSE_FAMILIES) or _own_act(t)]
-    return kept
-
-
-def _own_act(trigger: Span) -> bool:
-    """A verb the protesters did after the cause was told: "demonstrating against the results,
-    burned tyres and barricaded the roads" (a main or coordinated verb, not a clause of the cause)."""
-    root = trigger.root
-    if root.pos_ != "VERB" or root.tag_ not in ("VBD", "VBZ", "VBP"):
-        return False
-    while root.dep_ == "conj":
-        root = root.head
-    return root.dep_ == "ROOT"
 
 
 _ARMED_OBJECTS = {"forces", "troops", "soldiers", "army", "militia", "militias", "militiamen", "fighters", "rebels",
@@ -245,29 +168,13 @@ def sentence_event(report: Report, sent: Span, frame: Frame, values: dict[str, s
     return Event(**fields)
 
 
-def _weapon_act(triggers: list[Span]) -> Span | None:
-    """A weapon that is the event itself when no other action is told: chlorine dropped on a
-    town, suicide bombers who blew themselves up, an IED that detonated ("exploded", a verb)."""
-    for t in triggers:
-        value = t.label_.removeprefix("WEAPON:")
-        if value in ("chemical", "suicide") or (value in ("ied", "vbied") and t.root.pos_ == "VERB"):
-            return t
-    return None
-
-
-def _crowd_sized(doc: Doc) -> bool:
-    """True when the report carries a crowd-size tag ("[size=no report]", "[size=around 50]"),
-    which ACLED coders add to the notes of demonstrations: protests and riots."""
-    return any(s.label_ == "CROWD:size" for s in doc.spans.get("wf_triggers", ()))
-
-
 def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolved, crowd: bool = False,
            gang: bool = False) -> Draft | None:
     """The event one sentence tells, or None. `crowd`: the report is tagged as a crowd's
-    (`_crowd_sized`) and no event was told before this sentence."""
-    triggers = _effective_triggers(doc, sent)
+    (`crowd_sized`) and no event was told before this sentence."""
+    triggers = effective_triggers(doc, sent)
     trigger = _main_trigger(triggers) or next((t for t in triggers if t.label_.startswith("LABEL:")), None) \
-        or _weapon_act(triggers)
+        or weapon_act(triggers)
     if trigger is None:
         return None
     values = _family_values(triggers)
@@ -282,7 +189,7 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
         values = _family_values(triggers)
         family = trigger.label_.split(":")[0]
     ieds = [t for t in triggers if t.label_ == "WEAPON:ied"]
-    if ieds and not any(_armed(t) for t in ieds) and values.get("WEAPON", set()) - {"ied", "arms", "small_arms"}:
+    if ieds and not any(names_weapon(t) for t in ieds) and values.get("WEAPON", set()) - {"ied", "arms", "small_arms"}:
         # "the rocket exploded", "a grenade explosion": the explosion is the named weapon's
         values = {**values, "WEAPON": values["WEAPON"] - {"ied"}}
     if crowd:
@@ -384,7 +291,7 @@ def events_from_doc(doc: Doc, report: Report, gaz: Gazetteer,
     resolved = resolve_anaphora(doc)
     title_end = len(report.title) if report.title and report.text.startswith(report.title) else 0
     drafts: list[Draft] = []
-    crowd = _crowd_sized(doc)
+    crowd = crowd_sized(doc)
     gang = any(s.label_ == "GANG:gang" for s in doc.spans.get("wf_triggers", ()))
     last_place: Place | None = None
     for sent in doc.sents:
