@@ -49,18 +49,33 @@ def _disaster(trigger: Span) -> bool:
     return after not in ARMED_BODIES | {"corps", "division", "unit", "group"}
 
 
+SHORT_REPORT = 1000  # characters: a wire snippet or an ACLED note tells one incident
+
+
+def _disaster_report(doc: Doc) -> bool:
+    """A short report that opens with a disaster and names no weapon of war: its losses, in
+    whichever sentence, are the disaster's ("Explosions tore through an industrial area ...
+    Dozens were killed.")."""
+    if len(doc.text) > SHORT_REPORT:
+        return False
+    triggers = doc.spans.get("wf_triggers", ())
+    first = next(iter(doc.sents), None)
+    return first is not None and any(_disaster(t) for t in triggers if t.start < first.end) \
+        and not any(names_weapon(t) for t in triggers)
+
+
 def effective_triggers(doc: Doc, sent: Span) -> list[Span]:
     """The sentence's triggers, less those that do not report an event of their own:
     words inside "no fatalities nor injuries", and harms that are what a protest is about
     ("protest against the killing of ...")."""
     triggers = _spans(doc, "wf_triggers", sent)
-    # "killed or wounded" says neither: no loss is counted (ACLED codes 0)
     # words a longer phrase shows to be no event ("expelled two diplomats" is no expulsion from ground)
     ignored = [t for t in triggers if t.label_.startswith("IGNORE:")]
     triggers = [t for t in triggers if not any(i.start <= t.start and t.end <= i.end for i in ignored)]
     nones = [t for t in triggers if t.label_.startswith("NONE:") or t.label_ == "ATTACK:unclear"]
+    # "killed or wounded" says neither: no loss is counted (ACLED codes 0)
     kept = [t for t in triggers if t in nones or not any(n.start <= t.start and t.end <= n.end for n in nones)]
-    if any(_disaster(t) for t in kept) and not any(names_weapon(t) for t in kept):
+    if (any(_disaster(t) for t in kept) or _disaster_report(doc)) and not any(names_weapon(t) for t in kept):
         # "an earthquake killed eight", "a tank at the plant exploded": losses, but no one's attack
         kept = [t for t in kept if not t.label_.startswith(_DISASTER_DROPS)]
     protests = [t for t in kept if t.label_.startswith("PROTEST:")]
