@@ -208,6 +208,9 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
     # soldiers hit, an armed target, or soldiers the sentence names as hit without saying how
     # ("1 soldier was killed or wounded by a sniper")
     # (a "leader" or a retired general hit is not a fight with armed forces)
+    if any(v.outcome == "killed" and v.text.lower().rstrip("s") in ("protester", "protestor", "demonstrator")
+           for v in victims):
+        values = {**values, "VICTIM": {"protester"}}  # "four protesters died": frames.choose_frame
     kinds = dict(resolved.values())
     military = any(v.rank_class in MILITARY and v.status != "retired"
                    and not (v.rank in _GENERIC_RANKS and v.rank_class == "senior_officer")

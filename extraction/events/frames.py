@@ -136,7 +136,9 @@ def choose_frame(
         return frame_for_sub_event("Other")
     if main_family in VIOLENCE or main_family in ("LOOT", "DISRUPT"):
         # protesters killed by the state: excessive force; by others: an attack on civilians
-        if "PROTEST" in values and ("killed" not in values.get("HARM", set()) or actor_is_state):
+        # protesters killed by the state, or by someone the report does not name: excessive force
+        if "PROTEST" in values and ("killed" not in values.get("HARM", set()) or actor_is_state
+                                    or ("protester" in values.get("VICTIM", set()) and "nonstate" not in values.get("ACTOR", set()))):
             return _protest_frame(values)
         if "RIOT" in values and main_family == "LOOT":
             return _protest_frame(values)  # "rioters looted shops"
@@ -194,7 +196,8 @@ def _protest_frame(values: dict[str, set[str]]) -> Frame:
     # lethal force, or people shot; tear gas, shots in the air and beatings are interventions
     weapons = values.get("WEAPON", set())
     # deaths told beside a protest are force against it when someone intervened or fired
-    if ("killed" in harms and ({"INTERVENE", "ATTACK"} & set(values) or weapons & FIREARMS)) \
+    if ("killed" in harms and ({"INTERVENE", "ATTACK"} & set(values) or weapons & FIREARMS
+                               or "protester" in values.get("VICTIM", set()))) \
             or "live_fire" in weapons or ("injured" in harms and "small_arms" in weapons):
         return Frame("ASSAULT", ("crowd-control",), "Protests", "Excessive force against protesters")
     if harms & {"arrested", "injured"} or {"ATTACK", "INTERVENE"} & set(values) \

@@ -67,6 +67,10 @@ CASES = [
     ("Villagers beat two men accused of theft in Kadiri. [size=no report]", "Mob violence"),
     ("Traders attacked market officials in Onitsha, demanding the reopening of the market. [size=around 40]",
      "Violent demonstration"),
+    # protesters killed by someone the report does not name; a strike of a protest is no attack
+    ("Four protesters died from gunfire during a demonstration outside the consulate in Karbala.",
+     "Excessive force against protesters"),
+    ("Nurses staged a protest and went on strike in Ludhiana demanding higher pay.", "Peaceful protest"),
     # arrests that are part of a fight or a beating
     ("Police officers clashed with two armed men who were arrested in Tepic.", "Armed clash"),
     ("Soldiers arrested and beat a shop owner in Beledweyne.", "Attack"),
@@ -102,6 +106,7 @@ NO_EVENT = [
     "Six workers were killed when a boiler exploded at a chemical plant near Kralupy.",
     "Two people died in a car crash on the highway near Ardrishaig.",
     "The government expelled two embassy diplomats over spying allegations.",  # no ground lost
+    "Explosions tore through an industrial area where gas was stored. Dozens were killed.",  # the lead says what
 ]
 
 
