@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .data import Sample, label_counts, read_samples, split, with_rule
-from .model import META_NAME
+from .model import META_NAME, MIN_TRAIN_ROWS, trusted_labels
 from .train import DEFAULT_ARCHITECTURE, DEFAULT_EPOCHS, train
 from .tune import cases, choose_thresholds, compare, rule_sub_event_types
 
@@ -39,6 +39,7 @@ class Options:
     architecture: str = DEFAULT_ARCHITECTURE
     min_per_class: int = 0
     tune_thresholds: bool = True
+    min_trusted_rows: int = MIN_TRAIN_ROWS  # model.trusted_labels
     rule_features: bool = True  # mark each text with the rules' decision (needs the rules: extractor_factory)
 
 
@@ -91,17 +92,19 @@ def fit(paths: list[str | Path], out: str | Path, options: Options = Options(), 
                     seed=options.seed, min_per_class=options.min_per_class, progress=hooks.batch)
     hooks.say(f"trained in {trained.seconds:.0f} s; best epoch on the tune rows: {trained.best_epoch}")
     labels = trained.labels
+    # the classes it may override with, as TextClassifier.load will have them
+    trusted = trusted_labels(labels, label_counts(train_rows), options.min_trusted_rows)
     thresholds = {"override": 0.5, "emit": 0.5}
     result_scores: dict = {}
     if extractor is not None and (tune_rows or dev_rows):
         tune_cases = _cases(tune_rows, extractor, trained.nlp, hooks, "tune", marked)
         if options.tune_thresholds:
-            thresholds = choose_thresholds(tune_cases, labels)
+            thresholds = choose_thresholds(tune_cases, trusted)
         if tune_cases:
-            result_scores["tune"] = compare(tune_cases, labels, thresholds)
+            result_scores["tune"] = compare(tune_cases, trusted, thresholds)
         if dev_rows:
             result_scores["dev"] = compare(_cases(dev_rows, extractor, trained.nlp, hooks, "held out", marked),
-                                           labels, thresholds)
+                                           trusted, thresholds)
     elif dev_rows:
         from .train import predict, scores
 
@@ -145,6 +148,7 @@ def _meta(files, labels, train_rows, options: Options, trained, thresholds, resu
             "split": SPLIT_RULE,
             "epochs": options.epochs,
             "min_per_class": options.min_per_class,
+            "min_trusted_rows": options.min_trusted_rows,
             "best_epoch": trained.best_epoch,
             "train_label_counts": label_counts(train_rows),
             "train_seconds": round(trained.seconds, 1),

@@ -13,7 +13,9 @@ instead, or None to keep the rules' decision:
   of at least `override` (rules found an event) or `emit` (rules found none); both thresholds
   are tuned by `watchfloor train` and stored in the model's meta;
 - a rule frame whose sub-event type the classifier was never trained on (e.g. "Chemical weapon"
-  after training on ACLED rows that have none) is kept: the classifier cannot know that class.
+  after training on ACLED rows that have none), or trained on with fewer than MIN_TRAIN_ROWS
+  rows, is kept, and the classifier never overrides the rules with such a class either
+  (`trusted_labels`): it cannot know that class well enough.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ class TextClassifier:
         self.path = path
         self.labels: tuple[str, ...] = tuple(nlp.get_pipe("textcat").labels)
         thresholds = {**DEFAULT_THRESHOLDS, **self.meta.get("thresholds", {})}
+        training = self.meta.get("training", {})
+        self.trusted = trusted_labels(self.labels, training.get("train_label_counts"),
+                                      int(training.get("min_trusted_rows", MIN_TRAIN_ROWS)))
         self.override = float(thresholds["override"])
         self.emit = float(thresholds["emit"])
 
@@ -81,7 +86,7 @@ class TextClassifier:
 
     def decide(self, label: str, probability: float, rule_frame: Frame | None) -> Frame | None:
         """The frame that replaces `rule_frame` (None: keep the rules' decision)."""
-        return decide(label, probability, rule_frame, self.labels, self.override, self.emit)
+        return decide(label, probability, rule_frame, self.trusted, self.override, self.emit)
 
     @property
     def rule_features(self) -> bool:
@@ -109,9 +114,22 @@ def decide(label: str, probability: float, rule_frame: Frame | None, labels: tup
         return None
     if rule_frame is None:
         return frame_for_sub_event(label) if probability >= emit else None
-    if rule_frame.acled_sub_event_type not in labels or label == rule_frame.acled_sub_event_type:
+    if rule_frame.acled_sub_event_type not in labels or label not in labels or label == rule_frame.acled_sub_event_type:
         return None
     return frame_for_sub_event(label) if probability >= override else None
+
+
+MIN_TRAIN_ROWS = 50  # a class the classifier saw less often than this is the rules' to decide
+
+
+def trusted_labels(labels, train_counts: dict[str, int] | None, minimum: int = MIN_TRAIN_ROWS) -> frozenset[str]:
+    """The classes the classifier may override the rules with or from: those it was trained on
+    with at least `minimum` rows (all of them when the counts are unknown). On a rare class
+    (a base established, a grenade) the rules' explicit patterns beat a guess from a few rows:
+    on the held-out ACLED rows one such override cost more macro-F1 than all others gained."""
+    if not train_counts:
+        return frozenset(labels)
+    return frozenset(label for label in labels if train_counts.get(label, 0) >= minimum)
 
 
 def average(a: dict[str, float], b: dict[str, float]) -> dict[str, float]:

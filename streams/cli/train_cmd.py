@@ -65,6 +65,8 @@ def add_parser(subs) -> None:
                                                       "(default: WATCHFLOOR_SPACY_MODEL, en_core_web_sm)")
     parser.add_argument("--no-tune", action="store_true",
                         help="keep the default thresholds (0.5) instead of tuning them with the rules")
+    parser.add_argument("--min-trusted-rows", type=int, default=50, metavar="N",
+                        help="classes with fewer training rows are left to the rules (default 50)")
     parser.add_argument("--no-rule-features", action="store_true",
                         help="train on the texts alone, without the rules' decision as a feature")
     parser.add_argument("--force", action="store_true", help="write --out even inside a git work tree or over "
@@ -155,7 +157,7 @@ def run(args) -> int:
 
     options = Options(seed=args.seed, dev_fraction=args.dev_fraction, tune_fraction=args.tune_fraction,
                       epochs=args.epochs, architecture=args.arch, min_per_class=args.min_per_class,
-                      rule_features=not args.no_rule_features)
+                      rule_features=not args.no_rule_features, min_trusted_rows=args.min_trusted_rows)
     hooks = Hooks(say=say, batch=batch, rules=rules, rules_done=lambda n: bars["rules"].update(n))
     try:
         meta = fit(args.files, out, options, extractor_factory=factory, hooks=hooks)

@@ -16,7 +16,7 @@ import pytest
 
 from extraction.classifier.data import NO_EVENT, file_kind, is_heldout, read_samples, rule_marker, split, with_rule
 from extraction.classifier.fit import Options, fit, heldout_rows
-from extraction.classifier.model import META_NAME, TextClassifier, decide
+from extraction.classifier.model import MIN_TRAIN_ROWS, META_NAME, TextClassifier, decide, trusted_labels
 from extraction.evaluation.case import ACLED_TO_CASE
 from extraction.events.frames import SUB_EVENT_FRAMES, frame_for_sub_event
 from extraction.pipeline import Extractor
@@ -64,7 +64,8 @@ def trained(tmp_path_factory, extractor):
     folder = tmp_path_factory.mktemp("classifier")
     data = write_acled(folder / "made_up.csv", made_up_rows())
     out = folder / "model"
-    meta = fit([data], out, Options(seed=0, dev_fraction=0.2, epochs=10, architecture="bow"),
+    # 144 made-up rows: every class has fewer training rows than a real model needs to be trusted
+    meta = fit([data], out, Options(seed=0, dev_fraction=0.2, epochs=10, architecture="bow", min_trusted_rows=10),
                extractor_factory=lambda: extractor)
     return data, out, meta
 
@@ -118,6 +119,18 @@ def test_decide_keeps_the_rules_unless_confident():
     assert decide(LOOTING, 0.99, frame_for_sub_event("Grenade"), labels, 0.5, 0.7) is None  # a class it never saw
     assert decide(LOOTING, 0.6, None, labels, 0.5, 0.7) is None
     assert decide(LOOTING, 0.8, None, labels, 0.5, 0.7).acled_sub_event_type == LOOTING
+    assert decide("Grenade", 0.99, rule, labels, 0.5, 0.7) is None  # nor does it override with one
+
+
+@pytest.mark.parametrize(("counts", "trusted"), [
+    ({PROTEST: MIN_TRAIN_ROWS, LOOTING: MIN_TRAIN_ROWS - 1}, {PROTEST}),  # too few rows of looting
+    (None, {PROTEST, LOOTING}),  # a model without counts: every class
+])
+def test_rare_classes_are_the_rules_to_decide(counts, trusted):
+    assert trusted_labels((PROTEST, LOOTING), counts) == trusted
+    rule = frame_for_sub_event(PROTEST)
+    overridden = decide(LOOTING, 0.99, rule, trusted_labels((PROTEST, LOOTING), counts), 0.5, 0.5)
+    assert (overridden is not None) == (LOOTING in trusted)
 
 
 def test_save_and_load_round_trip(trained):
