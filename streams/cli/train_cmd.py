@@ -45,7 +45,8 @@ def add_parser(subs) -> None:
     from extraction.classifier.train import ARCHITECTURES, DEFAULT_ARCHITECTURE, DEFAULT_EPOCHS
 
     parser = sub(subs, "train", "train the event-type classifier (spaCy textcat) on ACLED CSV / CASE-2021 TSV files",
-                 "watchfloor train ../shared/eval/acled_2020_dev.csv --out /tmp/wf-classifier\n"
+                 "watchfloor train ../shared/eval/acled_2020_dev.csv ../shared/eval/case2021_task2_dev.tsv "
+                 "--out /tmp/wf-classifier\n"
                  "  watchfloor eval acled ../shared/eval/acled_2020_dev.csv --classifier /tmp/wf-classifier --heldout")
     parser.add_argument("files", nargs="+", help="ACLED CSV (notes, sub_event_type) and/or CASE-2021 TSV "
                                                  "(id, EventSnippet, SubType) files")
