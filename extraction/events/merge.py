@@ -49,7 +49,8 @@ def _intervenes(draft: Draft) -> bool:
 
 
 def _kind(previous: Draft, current: Draft) -> str | None:
-    """How `current` continues `previous`: "weapon" (adds a weapon to an attack), "movement"
+    """How `current` continues `previous`: "weapon" (adds a weapon to an attack), "exchange" (the
+    other side fired back or the fire went both ways: a clash, its losses added), "movement"
     (the same movement told again), "follow-up" (arrests made or property damaged in the
     incident just told), "crowd" (what happened at the protest just told), or None."""
     a, b = previous.event, current.event
@@ -58,6 +59,10 @@ def _kind(previous: Draft, current: Draft) -> str | None:
     if a.event_type == "ASSAULT" and b.event_type == "ASSAULT" and not b.victims and b.location is None \
             and b.acled_sub_event_type not in _FOLLOW_UPS:
         return "weapon"
+    if a.event_type == "ASSAULT" and "CLASH" in current.values and "CLASH" not in previous.values \
+            and _same_place(a, b):
+        # "X shelled Y. Y fired back, killing ...": the fire went both ways, one incident
+        return "exchange"
     if a.event_type == b.event_type and a.event_type in ("RETREAT", "MOBILIZE"):
         same_actors = {x.name for x in a.actors} == {x.name for x in b.actors}
         same_place = (a.location and a.location.admin1_code) == (b.location and b.location.admin1_code)
@@ -92,7 +97,7 @@ def merge(previous: Draft, current: Draft) -> Draft:
         # "Police dispersed them with tear gas": the protest met an intervention
         frame = choose_frame("PROTEST", values, actor_is_state=False, military_victims=military,
                              assassination=False) or frame
-    elif kind == "weapon" and not set(a.weapon) & {"ied", "vbied", "suicide", "airstrike", "drone"}:
+    elif kind in ("weapon", "exchange") and not set(a.weapon) & {"ied", "vbied", "suicide", "airstrike", "drone"}:
         family = previous.trigger.label_.split(":")[0]
         state = any(x.kind in _FORCES for x in a.actors)  # "pro-Hadi forces took control ...": still theirs
         frame = choose_frame(family, values, actor_is_state=state, military_victims=military,
@@ -111,7 +116,7 @@ def merge(previous: Draft, current: Draft) -> Draft:
         "actors": a.actors or b.actors,
         "evidence": evidence,
     }
-    if kind in ("crowd", "follow-up"):
+    if kind in ("crowd", "follow-up", "exchange"):
         update.update(victims=a.victims + b.victims, recipients=a.recipients or b.recipients,
                       fatalities=_sum(a.fatalities, b.fatalities), injured=_sum(a.injured, b.injured))
     event = a.model_copy(update=update)

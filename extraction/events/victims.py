@@ -129,8 +129,9 @@ def is_agent(span: Span) -> bool:
 def _text_with_modifiers(span: Span) -> tuple[str, bool]:
     doc = span.doc
     start = span.start
-    while start > span.sent.start and doc[start - 1].lower_ in ("retired", "former", "senior", "a", "an", "the", "high-ranking", "ex"):
-        start -= 1
+    while start > span.sent.start and doc[start - 1].lower_ in ("retired", "former", "senior", "a", "an", "the", "high-ranking", "ex",
+                                                                "military", "army", "police"):
+        start -= 1  # "a former military commander"
     text = doc[start:span.end].text
     retired = any(doc[i].lower_ in ("retired", "former", "ex") for i in range(start, span.start))
     if text.lower().startswith(("a ", "an ", "the ")):

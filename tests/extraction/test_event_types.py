@@ -88,6 +88,9 @@ CASES = [
     ("Militants threw a hand grenade at a shop in Bosaso.", "Grenade"),
     ("Militants threw a hand grenade at police in Bosaso. Police responded with gunfire.", "Armed clash"),
     ("Government forces thwarted a rebel attack on the front near Marib.", "Armed clash"),
+    ("Rebels shelled army positions near Marib. The army fired back, killing four rebels.", "Armed clash"),
+    # security forces hit off duty are hit as civilians (ACLED)
+    ("Gunmen shot dead an off-duty police officer near his home in Morelia.", "Attack"),
     # territory: taken by a government's forces, freed, handed over by a deal
     ("Pro-Hadi forces took control of two hills near Qataba.", "Government regains territory"),
     ("Army units freed several villages from the insurgents near Tillaberi.", "Government regains territory"),
