@@ -9,7 +9,7 @@ from rules.event import Event
 from rules.loader import RuleSet
 from rules.spec import parse_duration
 
-from .model import Alert, RealertPolicy, alert_id_for
+from .model import Alert, GroupPolicy, RealertPolicy, alert_id_for
 
 
 def realert_policy(rule) -> RealertPolicy | None:
@@ -21,6 +21,12 @@ def realert_policy(rule) -> RealertPolicy | None:
         every_seconds=parse_duration(spec.every).total_seconds(), exponential=spec.exponential,
         max_seconds=parse_duration(spec.max).total_seconds() if spec.max else None,
     )
+
+
+def group_policy(rule) -> GroupPolicy | None:
+    """The rule's `group` in seconds, as the alert carries it to the deliver stage."""
+    spec = rule.spec.group
+    return None if spec is None else GroupPolicy(by=spec.by, wait_seconds=spec.period.total_seconds())
 
 
 def alerts_for(ruleset: RuleSet, event: Event, now: datetime, state: State | None = None) -> list[Alert]:
@@ -42,6 +48,7 @@ def alerts_for(ruleset: RuleSet, event: Event, now: datetime, state: State | Non
             fired_at=now,
             event=event,
             realert=realert_policy(rule),
+            group=group_policy(rule),
         )
         for rule in (firing.rule for firing in fire(ruleset, event, {} if state is None else state, now))
     ]

@@ -1,0 +1,173 @@
+"""Group wait: a burst of new incidents of one rule goes out as one message (pure).
+
+Alertmanager's `group_wait`, for incidents. A rule with `group: {by: [...], wait: 30s}` makes
+the deliver stage hand each *new* incident's first notice to a group instead of sending it
+(`start_waiting`); the incident's later updates are held back meanwhile (reason `group_wait`,
+alerts/noise/gate.py). Groups live in a table keyed by the group key (rule id and the `by`
+labels), one `GroupBook` per key:
+
+    book, due = join(book, member, now)     # a member arrives; `due` when it opened a group
+    book, group = close(book, group_id)     # the group's time has come: no one joins it now
+    steps = plan(group, can_group)          # per receiver: one grouped message, or each alone
+    book = finish(book, group_id)           # sent and handed on: forget it
+
+A group of one is not a group: its member goes out alone, as it would have without `group`.
+After the grouped message, every member is handed to the retry queue as a deferred delivery
+of its incident (`Deferred.grouped`): the ledger already holds it as delivered under the
+grouped message's ref, so there it only records the incident's thread root and ends the
+wait; a member the grouped message did not reach (a receiver that cannot group, or failed)
+is delivered there on its own. Nothing waits in process memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from pydantic import BaseModel, ConfigDict
+
+from alerts.incidents import IncidentState, Notice
+from alerts.model import Alert
+from alerts.silences import labels
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Member(_Model):
+    """A new incident's first notice, waiting for its group (the groups topic's message)."""
+
+    group_key: str
+    wait_seconds: float
+    notice: Notice
+
+
+class Due(_Model):
+    """When a group is to be sent (the group-due topic's message)."""
+
+    group_key: str
+    group_id: str
+    due_at: datetime
+
+
+class Group(_Model):
+    """The new incidents collected under one group key since `opened_at`.
+
+    `closing` once its time has come: later members open a new group, and a crash while it
+    is being sent finds it again and finishes it (the ledger skips what already went out).
+    """
+
+    group_id: str
+    group_key: str
+    rule_id: str
+    opened_at: datetime
+    due_at: datetime
+    members: tuple[Notice, ...]
+    closing: bool = False
+
+
+class GroupBook(_Model):
+    """Every group of one group key that is not finished yet (the groups table's value)."""
+
+    groups: tuple[Group, ...] = ()
+
+
+@dataclass(frozen=True)
+class Step:
+    """What to do for one receiver: `grouped` members as one message (two or more; none
+    when the members go alone), then every member of `members` to the retry queue."""
+
+    receiver: str
+    grouped: tuple[Notice, ...]
+    members: tuple[Notice, ...]
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def group_key(alert: Alert) -> str:
+    """The rule id and the values of its `group.by` labels: equal keys group together."""
+    by = alert.group.by if alert.group is not None else ()
+    return json.dumps([alert.rule_id, *([name, sorted(labels(alert, name))] for name in by)],
+                      ensure_ascii=False, separators=(",", ":"))
+
+
+def group_id_for(key: str, first_alert_id: str) -> str:
+    """Stable for (group key, first member): a replayed first member opens the same group."""
+    return "grp-" + hashlib.sha256(f"{key}\x1f{first_alert_id}".encode()).hexdigest()[:20]
+
+
+def start_waiting(state: IncidentState, key: str, receivers: tuple[str, ...]) -> IncidentState:
+    """The incident once its first notice went to group `key`: waiting for the group, and one
+    delivery per receiver queued (the grouped member comes back through the retry queue)."""
+    pending = dict(state.pending)
+    for receiver in dict.fromkeys(receivers):
+        pending[receiver] = pending.get(receiver, 0) + 1
+    return state.model_copy(update={"grouping": key, "pending": pending})
+
+
+def stop_waiting(state: IncidentState) -> IncidentState:
+    """The group was sent: the incident's updates go out again (threaded under its message)."""
+    return state if state.grouping is None else state.model_copy(update={"grouping": None})
+
+
+def is_waiting_member(state: IncidentState | None, alert: Alert) -> bool:
+    """True for a redelivery of the first alert of an incident still waiting for its group:
+    it goes to the group again (the group ignores a member it has), never out on its own."""
+    return state is not None and state.grouping is not None and alert.alert_id == state.first_alert_id
+
+
+def join(book: GroupBook, member: Member, now: datetime) -> tuple[GroupBook, Due | None]:
+    """`book` with `member` in its open group, or in a new group (then also when it is due).
+
+    A member already in one of the book's groups (a redelivery) changes nothing.
+    """
+    alert_id = member.notice.alert.alert_id
+    if any(n.alert.alert_id == alert_id for g in book.groups for n in g.members):
+        return book, None
+    for i, group in enumerate(book.groups):
+        if not group.closing:
+            joined = group.model_copy(update={"members": (*group.members, member.notice)})
+            return GroupBook(groups=(*book.groups[:i], joined, *book.groups[i + 1:])), None
+    at = _utc(now)
+    group = Group(group_id=group_id_for(member.group_key, alert_id), group_key=member.group_key,
+                  rule_id=member.notice.alert.rule_id, opened_at=at,
+                  due_at=at + timedelta(seconds=member.wait_seconds), members=(member.notice,))
+    due = Due(group_key=group.group_key, group_id=group.group_id, due_at=group.due_at)
+    return GroupBook(groups=(*book.groups, group)), due
+
+
+def close(book: GroupBook, group_id: str) -> tuple[GroupBook, Group | None]:
+    """`book` with the group closed to new members, and the group (None if it is finished)."""
+    for i, group in enumerate(book.groups):
+        if group.group_id == group_id:
+            closed = group.model_copy(update={"closing": True})
+            return GroupBook(groups=(*book.groups[:i], closed, *book.groups[i + 1:])), closed
+    return book, None
+
+
+def finish(book: GroupBook, group_id: str) -> GroupBook:
+    """`book` without the group (sent, and its members handed to the retry queue)."""
+    return GroupBook(groups=tuple(g for g in book.groups if g.group_id != group_id))
+
+
+def plan(group: Group, can_group: Callable[[str], bool]) -> list[Step]:
+    """Per receiver of the group's members (first seen first): the members it gets, and which
+    of them go as one grouped message — two or more, to a receiver whose channel can group."""
+    receivers: dict[str, list[Notice]] = {}
+    for notice in group.members:
+        for receiver in dict.fromkeys(notice.alert.receivers):
+            receivers.setdefault(receiver, []).append(notice)
+    return [Step(receiver=r, members=tuple(ms),
+                 grouped=tuple(ms) if len(ms) >= 2 and can_group(r) else ())
+            for r, ms in receivers.items()]
+
+
+def subset(group: Group, members: tuple[Notice, ...]) -> Group:
+    """The group as one receiver gets it (the members routed to that receiver)."""
+    return group.model_copy(update={"members": members})
