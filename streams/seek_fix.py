@@ -1,4 +1,6 @@
-"""A fix for faust + aiokafka: records fetched during recovery were skipped when nothing was committed.
+"""Two fixes for faust + aiokafka: records fetched around a rebalance's recovery were skipped.
+
+1. Nothing committed.
 
 faust starts its fetcher while a rebalance's recovery is still running; records fetched then
 are dropped (their partitions are paused, or the flow is suspended), and faust relies on
@@ -12,11 +14,27 @@ processed them (tests/streams/test_faults.py, the worker killed three times, cau
 topics (not the tables' changelogs, which faust positions itself), seeks to the committed
 offset including 0, and where there is none, resets the partition as `consumer_auto_offset_reset`
 says (earliest here), exactly where a fresh consumer starts.
+
+2. Records fetched before the seek. faust's fetch loop remembers the highest offset it handed
+on per partition (its "read offset") and drops any record below it, so that a record is not
+read twice. `perform_seek()` resets that to the committed offset, but a fetch that began
+before the seek could still be handing on its records afterwards: their partitions' queues
+are cleared when the flow resumes, yet the read offset they left behind made the fetch loop
+drop the same records when the seek brought them back. A worker restarted with a backlog lost
+a batch per partition this way and, with the hole in its acknowledgements, never committed
+again (tests/streams/test_faults.py, with a debug log, showed offsets 8-15 of both report
+partitions skipped). `SeekFence` remembers the read offsets a seek set and puts them back
+before the next fetch, after the fetch under way has handed on its last stale record (aiokafka
+itself discards what was fetched for a position the seek left). A record may then be read
+twice; every stage is idempotent for that (docs/reliability.md).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import AsyncIterator, Mapping, MutableMapping
+
+log = logging.getLogger(__name__)
 
 _installed = False
 
@@ -40,11 +58,31 @@ async def seek_to_committed_or_reset(consumer, changelogs: frozenset[str], reset
     return committed
 
 
+class SeekFence:
+    """The read offsets the last seek set, put back before the next fetch."""
+
+    def __init__(self) -> None:
+        self._sought: dict = {}
+
+    def sought(self, read_offsets: Mapping) -> None:
+        """A seek set these read offsets (a fetch already under way may still move them)."""
+        self._sought = dict(read_offsets)
+
+    def restore(self, read_offset: MutableMapping) -> None:
+        """Before a new fetch: the read offsets are the seek's again. This only ever lowers
+        them to where the consumer now reads from, so at worst a record is handed on twice."""
+        if self._sought:
+            log.debug("read offsets after the seek restored: %s", self._sought)
+            read_offset.update(self._sought)
+            self._sought = {}
+
+
 def install() -> None:
-    """Patch faust's aiokafka consumer thread (once per process)."""
+    """Patch faust's consumer and its aiokafka thread (once per process)."""
     global _installed
     if _installed:
         return
+    from faust.transport.consumer import Consumer
     from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
 
     async def seek_to_committed(self) -> Mapping:
@@ -53,4 +91,23 @@ def install() -> None:
         return await self.call_thread(seek_to_committed_or_reset, self._ensure_consumer(), changelogs, reset)
 
     AIOKafkaConsumerThread.seek_to_committed = seek_to_committed
+
+    fetch, seek = Consumer.getmany, Consumer.perform_seek
+
+    def fence(consumer) -> SeekFence:
+        if not hasattr(consumer, "_watchfloor_fence"):
+            consumer._watchfloor_fence = SeekFence()
+        return consumer._watchfloor_fence
+
+    def getmany(self, timeout: float) -> AsyncIterator:
+        fence(self).restore(self._read_offset)
+        return fetch(self, timeout)
+
+    async def perform_seek(self) -> None:
+        await seek(self)
+        changelogs = frozenset(self.app.tables.changelog_topics)  # faust's recovery owns these
+        fence(self).sought({tp: offset for tp, offset in self._read_offset.items() if tp.topic not in changelogs})
+
+    Consumer.getmany = getmany
+    Consumer.perform_seek = perform_seek
     _installed = True
