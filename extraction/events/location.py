@@ -18,6 +18,7 @@ from rules.event import Place
 
 from ..components.lexicon import PlaceMention
 from ..gazetteer.places import Gazetteer, PlaceEntry, country_name, fold, iso3
+from ..gazetteer.theatres import load_theatres
 from .place_chains import _chains, _linked, _relation, _role, _same_province  # noqa: F401
 from .place_words import (  # noqa: F401
     _AREA_NOUNS, _QUALIFIER_WORDS, _PROVINCE_AFTER, _PROVINCE_BEFORE, _PRECISION_RANK, _PROVINCE_WORDS,
@@ -46,10 +47,11 @@ def _exact_country(entry: PlaceEntry, text_key: str) -> bool:
 
 def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province: bool,
           context: set[str], text_key: str, *, role: str | None = None, chain: list[tuple[PlaceEntry, ...]] = (),
-          named: frozenset[str] = frozenset()) -> PlaceEntry:
+          named: frozenset[str] = frozenset(), theatre: frozenset[str] = frozenset()) -> PlaceEntry:
     """The most plausible reading of a mention.
 
-    In order: the overlay; a country's own name; agreement with the other names of its address
+    In order: the overlay; a country's own name; the provinces of the theatre the report names
+    (`theatre`: "Azov, Donetsk" in an OSCE SMM report is not the Azov and Donetsk of Rostov); agreement with the other names of its address
     chain (same province counts twice, same country once); with the provinces and countries
     the other places of the sentence can be (`context`: "Salamanca ... Guanajuato"); with the
     provinces the report names elsewhere (`named`); the focus country; the precision the words
@@ -70,6 +72,7 @@ def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province
             entry.from_overlay,
             # "Mexico" is the country, but "Los Reyes Acozac, Mexico" may be in the state of Mexico
             _exact_country(entry, text_key) and (role == "place" or (role == "container" and not chain)),
+            entry.admin1_code in theatre if entry.admin1_code else False,
             agree,
             (entry.admin1_code in context) + (entry.country_code in context),
             entry.admin1_code in named if entry.admin1_code else False,
@@ -91,7 +94,8 @@ def context_codes(mentions: list[PlaceMention]) -> list[set[str]]:
 
 
 def _read_chain(doc: Doc, mentions: list[PlaceMention], chain: list[int], country: str | None,
-                contexts: list[set[str]], named: frozenset[str]) -> dict[int, _Reading]:
+                contexts: list[set[str]], named: frozenset[str], theatre: frozenset[str] = frozenset()
+                ) -> dict[int, _Reading]:
     readings: dict[int, _Reading] = {}
     for i in chain:
         mention = mentions[i]
@@ -103,7 +107,7 @@ def _read_chain(doc: Doc, mentions: list[PlaceMention], chain: list[int], countr
             role = "province"  # "the countryside of Aleppo", "rural Damascus"
         text_key = fold(doc[mention.start:mention.end].text)
         entry = _pick(mention.candidates, country, role == "province", contexts[i], text_key,
-                      role=role, chain=others, named=named)
+                      role=role, chain=others, named=named, theatre=theatre)
         readings[i] = _Reading(entry)
     # "Yemen (Hays, Al Hudaydah)": the country adds nothing to the names after it.
     first = readings[chain[0]].entry
@@ -168,7 +172,8 @@ def _exonym(entry: PlaceEntry, key: str) -> bool:
     return entry.population >= 1_000_000 and SequenceMatcher(None, key, fold(entry.name)).ratio() >= 0.5
 
 
-def _known(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer | None = None) -> PlaceMention:
+def _known(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer | None = None,
+           theatre: frozenset[str] = frozenset()) -> PlaceMention:
     """The mention with the readings worth weighing.
 
     - A name in capitals ("US", "AA") reads only as a place written that way (the overlay's "J&K").
@@ -176,7 +181,9 @@ def _known(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer 
     - A town abroad matched by an alternate name only counts as an exonym ("Kiev"; see _exonym).
     - Small places known by their own name only (the gazetteer's `minor` villages) are a last
       resort: read only for a name the gazetteer knows no other way, and only in the report's
-      focus country, else a word such as "Martyr" or "Serail" would be a village somewhere.
+      focus country, else a word such as "Martyr" or "Serail" would be a village somewhere;
+      but one in the provinces of the theatre the report names (`theatre`) stands beside the
+      larger namesakes: "near Troitske" in a Donbas report.
     """
     text = doc[mention.start:mention.end].text
     key = fold(text)
@@ -192,7 +199,8 @@ def _known(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer 
         kept = tuple(c for c in kept if c.country_code == country or not _by_alias(c, key) or _exonym(c, key))
     if any(c.minor for c in kept):
         major = tuple(c for c in kept if not c.minor)
-        kept = major or tuple(c for c in kept if c.country_code == country)
+        local = tuple(c for c in kept if c.minor and c.country_code == country and c.admin1_code in theatre)
+        kept = (major + local) if major else tuple(c for c in kept if c.country_code == country)
     return mention if kept == mention.candidates else PlaceMention(mention.start, mention.end, kept)
 
 
@@ -234,9 +242,12 @@ def _analyse(doc: Doc, country: str | None, gaz: Gazetteer | None = None) -> _Do
     of names followed by "province", "district" and the like); the second prefers them for the
     other names, and a doubtful lone name that is in none of them is placed in the nearest one
     named (an unknown neighbourhood of that province rather than a namesake elsewhere)."""
+    # the provinces of a theatre the report names by its own words ("OSCE SMM": Donetsk, Luhansk)
+    theatre = frozenset(code for t in load_theatres().found(doc.text) if t.country_code == country
+                        for code in t.admin1_codes)
     sentences = []
     for mentions in _sentences(doc):
-        kept = [_known(doc, m, country, gaz) for m in mentions]
+        kept = [_known(doc, m, country, gaz, theatre) for m in mentions]
         kept = [m for m in kept if m.candidates]
         if kept:
             sentences.append((kept, _chains(doc, kept)))
@@ -244,7 +255,7 @@ def _analyse(doc: Doc, country: str | None, gaz: Gazetteer | None = None) -> _Do
     for mentions, chains in sentences:
         contexts = context_codes(mentions)
         for chain in chains:
-            for i, reading in _read_chain(doc, mentions, chain, country, contexts, frozenset()).items():
+            for i, reading in _read_chain(doc, mentions, chain, country, contexts, frozenset(), theatre).items():
                 role = _role(doc, mentions[i])
                 entry = reading.anchor or reading.entry
                 explicit = (len(chain) > 1 or role in ("province", "district") or (
@@ -256,7 +267,7 @@ def _analyse(doc: Doc, country: str | None, gaz: Gazetteer | None = None) -> _Do
     for mentions, chains in sentences:
         contexts = context_codes(mentions)
         for chain in chains:
-            found = _read_chain(doc, mentions, chain, country, contexts, named)
+            found = _read_chain(doc, mentions, chain, country, contexts, named, theatre)
             if len(chain) == 1 and namings:
                 i = chain[0]
                 entry = found[i].entry
