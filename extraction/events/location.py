@@ -10,7 +10,6 @@ Street", a small place abroad) are dropped: resolve returns None.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from spacy.tokens import Doc
 
@@ -19,6 +18,7 @@ from rules.event import Place
 from ..components.lexicon import PlaceMention
 from ..gazetteer.places import Gazetteer, PlaceEntry, country_name, fold, iso3
 from ..gazetteer.theatres import load_theatres
+from .candidates import _acronym, _by_alias, _exact_country, _exonym, _known, _locality, _weak  # noqa: F401
 from .place_chains import _chains, _linked, _relation, _role, _same_province  # noqa: F401
 from .place_words import (  # noqa: F401
     _AREA_NOUNS, _QUALIFIER_WORDS, _PROVINCE_AFTER, _PROVINCE_BEFORE, _PRECISION_RANK, _PROVINCE_WORDS,
@@ -37,12 +37,6 @@ class _Reading:
     entry: PlaceEntry
     anchor: PlaceEntry | None = None
     redundant: bool = False
-
-
-def _exact_country(entry: PlaceEntry, text_key: str) -> bool:
-    """A country read by one of its names ("Macedonia", "Ivory Coast"): a country's entry is
-    listed only under its own names (see _known for the one exception, which it leaves out)."""
-    return entry.precision == "country"
 
 
 def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province: bool,
@@ -150,84 +144,6 @@ def _sentences(doc: Doc) -> list[list[PlaceMention]]:
     for mention in doc._.wf_places:
         groups.setdefault(doc[mention.start].sent.start, []).append(mention)
     return list(groups.values())
-
-
-def _acronym(text: str) -> bool:
-    """"US", "UN", "NAF": capitals only, a few letters."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return 0 < len(letters) <= 5 and text.isupper()
-
-
-def _by_alias(entry: PlaceEntry, key: str) -> bool:
-    """A town matched through one of its alternate names only ("Molotov" for Perm, "Cola" for
-    Kola): former and foreign-language names that are often ordinary words in English."""
-    return entry.precision == "town" and not entry.from_overlay and fold(entry.name) != key
-
-
-def _exonym(entry: PlaceEntry, key: str) -> bool:
-    """An alternate name a city is known by abroad: "Kiev", "Odessa", "Bombay" (a city of a
-    million, spelt much like its name, or of five million), not "Kotwali" for Rangpur."""
-    if entry.population >= 5_000_000:
-        return True
-    return entry.population >= 1_000_000 and SequenceMatcher(None, key, fold(entry.name)).ratio() >= 0.5
-
-
-def _known(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer | None = None,
-           theatre: frozenset[str] = frozenset()) -> PlaceMention:
-    """The mention with the readings worth weighing.
-
-    - A name in capitals ("US", "AA") reads only as a place written that way (the overlay's "J&K").
-    - "Hays city": also the readings of "Hays".
-    - A town abroad matched by an alternate name only counts as an exonym ("Kiev"; see _exonym).
-    - Small places known by their own name only (the gazetteer's `minor` villages) are a last
-      resort: read only for a name the gazetteer knows no other way, and only in the report's
-      focus country, else a word such as "Martyr" or "Serail" would be a village somewhere;
-      but one in the provinces of the theatre the report names (`theatre`) stands beside the
-      larger namesakes: "near Troitske" in a Donbas report.
-    """
-    text = doc[mention.start:mention.end].text
-    key = fold(text)
-    kept = mention.candidates
-    words = key.split(" ")
-    if gaz is not None and len(words) > 1 and words[-1] in _SETTLEMENT_WORDS:
-        # "Hays city" is the name of a town in Kansas and the city of Hays in Yemen
-        kept = kept + tuple(c for c in gaz.by_name.get(" ".join(words[:-1]), ())
-                            if c not in kept and c.precision != "country")
-    if _acronym(text):
-        kept = tuple(c for c in kept if c.from_overlay or c.name.isupper())
-    if country is not None:
-        kept = tuple(c for c in kept if c.country_code == country or not _by_alias(c, key) or _exonym(c, key))
-    if any(c.minor for c in kept):
-        major = tuple(c for c in kept if not c.minor)
-        local = tuple(c for c in kept if c.minor and c.country_code == country and c.admin1_code in theatre)
-        kept = (major + local) if major else tuple(c for c in kept if c.country_code == country)
-    return mention if kept == mention.candidates else PlaceMention(mention.start, mention.end, kept)
-
-
-def _locality(doc: Doc, mention: PlaceMention) -> bool:
-    """True for a neighbourhood the words say is one: "Santa Maria neighborhood", "the Cano
-    Furado community", "Colonia Vistas del Rio", "Barrio Obrero": a namesake town elsewhere it is not."""
-    after = doc[mention.end:mention.end + 3]
-    if any(t.lower_ in _LOCALITY_AFTER for t in after[:1]) or (
-            len(after) > 1 and after[0].is_alpha and after[0].text[:1].isupper() and after[1].lower_ in _LOCALITY_AFTER):
-        return True
-    before = doc[max(0, mention.start - 3):mention.start]
-    return any(t.lower_ in _LOCALITY_BEFORE for t in before)
-
-
-def _weak(entry: PlaceEntry, country: str | None, key: str) -> bool:
-    """A reading too doubtful to stand against the provinces the report names: a village or
-    district name that is also a word ("Federal", "Villa", "Metro", "Portales" of "Colonia Los
-    Portales"), a small namesake elsewhere, a town by an alternate name ("Flores" for Timon).
-    Provinces and countries, large cities, and the overlay's places are taken at their word;
-    abroad only very large cities are."""
-    if entry.from_overlay or entry.precision == "country":
-        return False
-    if _by_alias(entry, key):
-        return not _exonym(entry, key)
-    if country is None or entry.country_code == country:
-        return entry.precision not in ("admin1",) and entry.population < 100_000
-    return entry.population < 500_000
 
 
 @dataclass
