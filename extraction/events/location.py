@@ -205,7 +205,10 @@ def _analyse(doc: Doc, country: str | None, gaz: Gazetteer | None = None) -> _Do
         for m in mentions:
             r = readings[(m.start, m.end)]
             street = m.end < len(doc) and doc[m.end].lower_ in _STREET_WORDS
-            if street or (r.entry.precision == "country" and not r.anchor and r.entry.country_code in inside):
+            # "In Barquisimeto, Lara state, migrants returned from Ecuador": a country abroad beside
+            # a place in the report's own country is where people came from or went, not where
+            abroad = country is not None and country in inside and r.entry.country_code != country
+            if street or (r.entry.precision == "country" and not r.anchor and (r.entry.country_code in inside or abroad)):
                 readings[(m.start, m.end)] = _Reading(r.entry, r.anchor, redundant=True)
     return _DocReadings(readings, named)
 
