@@ -54,9 +54,9 @@ def _known(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer 
       focus country, else a word such as "Martyr" or "Serail" would be a village somewhere;
       but one in the provinces of the theatre the report names (`theatre`) stands beside the
       larger namesakes: "near Troitske" in a Donbas report.
-    - A word that is only part of a longer name (see _part_of_a_name) reads only as a province,
-      a country, one of the overlay's places or a place in the report's country (a large city
-      too while the country is not known).
+    - A word that is only part of a longer name (see _part_of_a_name) reads only as a country,
+      one of the overlay's places or a place in the report's country (a province or a large city
+      while the country is not known): "Celso Miranda" is no Venezuelan state.
     """
     text = doc[mention.start:mention.end].text
     key = fold(text)
@@ -77,8 +77,8 @@ def _known(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer 
     if kept and _part_of_a_name(doc, mention):
         # "Audi Bank", "Naval Infantry", "Madinat as Salam": a word of a longer name, not a town
         # somewhere; but "Shewa Robit" may be the town the report's country has under its shorter name
-        kept = tuple(c for c in kept if c.from_overlay or c.precision in ("country", "admin1") or (
-            c.country_code == country if country is not None else not _weak(c, country, key)))
+        kept = tuple(c for c in kept if c.from_overlay or c.precision == "country" or (
+            c.country_code == country if country is not None else c.precision == "admin1" or not _weak(c, country, key)))
     return mention if kept == mention.candidates else PlaceMention(mention.start, mention.end, kept)
 
 
