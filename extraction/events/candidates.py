@@ -54,9 +54,9 @@ def _known(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer 
       focus country, else a word such as "Martyr" or "Serail" would be a village somewhere;
       but one in the provinces of the theatre the report names (`theatre`) stands beside the
       larger namesakes: "near Troitske" in a Donbas report.
-    - A word that is only part of a longer name (see _part_of_a_name) reads only as a country,
-      one of the overlay's places or a place in the report's country (a province or a large city
-      while the country is not known): "Celso Miranda" is no Venezuelan state.
+    - A word that is only part of a longer name (see _part_of_a_name) and no place in the
+      report's country reads only as a country or one of the overlay's places: "Celso Miranda"
+      is no Venezuelan state, "Mineral Chico" no Chico in California.
     """
     text = doc[mention.start:mention.end].text
     key = fold(text)
@@ -74,11 +74,12 @@ def _known(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer 
         major = tuple(c for c in kept if not c.minor)
         local = tuple(c for c in kept if c.minor and c.country_code == country and c.admin1_code in theatre)
         kept = (major + local) if major else tuple(c for c in kept if c.country_code == country)
-    if kept and _part_of_a_name(doc, mention):
+    at_home = country is not None and any(c.country_code == country for c in kept)
+    if kept and not at_home and _part_of_a_name(doc, mention):
         # "Audi Bank", "Naval Infantry", "Madinat as Salam": a word of a longer name, not a town
-        # somewhere; but "Shewa Robit" may be the town the report's country has under its shorter name
-        kept = tuple(c for c in kept if c.from_overlay or c.precision == "country" or (
-            c.country_code == country if country is not None else c.precision == "admin1" or not _weak(c, country, key)))
+        # somewhere; but "Shewa Robit" may be the town the report's country has under its shorter
+        # name, and "the Trujillo Teaching hospital" is in the Trujillo the report names
+        kept = tuple(c for c in kept if c.from_overlay or c.precision == "country")
     return mention if kept == mention.candidates else PlaceMention(mention.start, mention.end, kept)
 
 
@@ -89,7 +90,7 @@ def _locality(doc: Doc, mention: PlaceMention) -> bool:
     if any(t.lower_ in _LOCALITY_AFTER for t in after[:1]) or (
             len(after) > 1 and after[0].is_alpha and after[0].text[:1].isupper() and after[1].lower_ in _LOCALITY_AFTER):
         return True
-    before = doc[max(0, mention.start - 3):mention.start]
+    before = doc[max(0, mention.start - 3):mention.start + 1]  # "Colonia Del Valle" may be a name whole
     return any(t.lower_ in _LOCALITY_BEFORE for t in before)
 
 
@@ -138,4 +139,5 @@ def _part_of_a_name(doc: Doc, mention: PlaceMention) -> bool:
 _ARTICLES = {"as", "ad", "an", "ar", "ash", "at", "az", "adh", "bin", "ibn", "bani", "abu"}
 # Words after a name that say what kind of place it is, not a longer name.
 _KIND_WORDS = (_PROVINCE_WORDS | _DISTRICT_WORDS | _SETTLEMENT_WORDS | _LOCALITY_AFTER | _STREET_WORDS | _AREA_NOUNS
-               | _FACILITY_WORDS | _ACTOR_NOUNS | {"provinces", "districts", "governorates", "oblasts"})
+               | _FACILITY_WORDS | _ACTOR_NOUNS | {"provinces", "districts", "governorates", "oblasts", "governor",
+                                                   "governorship", "mayor", "council", "office", "municipal"})

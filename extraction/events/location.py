@@ -68,6 +68,8 @@ def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province
             _exact_country(entry, text_key) and (role == "place" or (role == "container" and not chain)),
             entry.admin1_code in theatre if entry.admin1_code else False,
             agree,
+            # "La Sabana, Guerrero": the state the words name, whatever else the sentence names
+            role in ("province", "container") and entry.precision == "admin1",
             (entry.admin1_code in context) + (entry.country_code in context),
             entry.admin1_code in named if entry.admin1_code else False,
             entry.country_code == country,

@@ -32,6 +32,12 @@ CASES = [
     ("Rioters smashed the windows of the Audi Bank in Beirut on Tuesday.", "LB-BA"),
     ("Soldiers of the Naval Infantry brigade clashed with rivals in Aden.", "YE-AD"),
     ("Gunmen shot dead a shopkeeper in Madinat as Salam (Al Mansura, Aden).", "YE-AD"),
+    # a word of a longer name votes for no country ("Mineral Chico" is no Chico in California)
+    ("Gunmen shot dead a police officer in Mineral Chico municipality, Hidalgo.", "MX-HID"),
+    # the state after a comma, not a namesake municipality another name of the sentence is near
+    ("In La Sierrita, Guerrero, farmers blocked the Lazaro Cardenas Boulevard for three hours.", "MX-GRO"),
+    # "Colonia X" is a neighbourhood of the city the report names, not the namesake elsewhere
+    ("In Guadalupe, Zacatecas, a taxi driver was shot dead in Colonia Del Valle.", "MX-ZAC"),
     # a country abroad beside a place at home is where people came from
     ("In Cucuta, Norte de Santander, police detained 40 migrants who had crossed from Venezuela.", "CO-NSA"),
 ]
@@ -75,6 +81,7 @@ def test_theatre_cues(text, names):
     ("Trucks blocked the Baalbek-Homs road.", "Baalbek", False),  # two names joined by a dash
     ("Drones struck North Waziristan at dawn.", "Waziristan", False),  # a compass word before
     ("Kabul was quiet on Monday.", "Kabul", False),  # the first word of a sentence
+    ("The Hakkari Governor's Office banned protests.", "Hakkari", False),  # an office of the province
     ("Police arrested 12 people in Kabul Province.", "Kabul", False),
 ])
 def test_part_of_a_name(extractor, text, word, part):
