@@ -85,8 +85,11 @@ def _known(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer 
 
 def _locality(doc: Doc, mention: PlaceMention) -> bool:
     """True for a neighbourhood the words say is one: "Santa Maria neighborhood", "the Cano
-    Furado community", "Colonia Vistas del Rio", "Barrio Obrero": a namesake town elsewhere it is not."""
+    Furado community", "Colonia Vistas del Rio", "Barrio Obrero", "the Rabat area of ...": a
+    namesake town elsewhere it is not."""
     after = doc[mention.end:mention.end + 3]
+    if len(after) > 1 and after[0].lower_ in ("area", "areas", "village", "villages") and after[1].lower_ == "of":
+        return True  # "the Rabat area of Tarnak district, Zabul": a part of what follows
     if any(t.lower_ in _LOCALITY_AFTER for t in after[:1]) or (
             len(after) > 1 and after[0].is_alpha and after[0].text[:1].isupper() and after[1].lower_ in _LOCALITY_AFTER):
         return True
@@ -127,6 +130,8 @@ def _part_of_a_name(doc: Doc, mention: PlaceMention) -> bool:
     after = doc[end]
     if after.like_num and not after.is_sent_start:
         return True
+    if after.text in "-–" and end + 1 < len(doc) and doc[end + 1].is_lower and doc[end + 1].is_alpha:
+        return True  # "Pir-e-Golzar", "Dehyak-e Kalan": a Persian or Pashto name joined by -e-
     if (after.lower_ in _NAME_JOINERS and after.is_alpha) or after.lower_ in _ARTICLES:  # "Baalbek-Homs road": two names
         after = doc[end + 1] if end + 1 < len(doc) else None
         if after is None or after.lower_ in _NAME_JOINERS:

@@ -57,10 +57,12 @@ def focus_country(doc: Doc) -> str | None:
     the report names by its own words (data/theatres.yaml: "OSCE SMM", "DPR") votes like a country
     named as such."""
     sentences = _sentences(doc)
-    theatres: Counter[str] = Counter(t.country_code for t in load_theatres().found(doc.text))
+    theatres: Counter[str] = Counter()
+    for theatre in load_theatres().found(doc.text):
+        theatres[theatre.country_code] += theatre.vote
     only_minor = all(c.minor for mentions in sentences for m in mentions for c in m.candidates)
     for minor in (False, True) if only_minor else (False,):
-        votes: Counter[str] = Counter({code: 3 * n for code, n in theatres.items()})
+        votes: Counter[str] = Counter(theatres)
         for mentions in sentences:
             if minor:  # names known only as small places
                 mentions = [m for m in mentions if all(c.minor for c in m.candidates)]

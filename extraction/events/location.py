@@ -18,7 +18,7 @@ from rules.event import Place
 from ..components.lexicon import PlaceMention
 from ..gazetteer.places import Gazetteer, PlaceEntry, country_name, fold, iso3
 from ..gazetteer.theatres import load_theatres
-from .candidates import _acronym, _by_alias, _exact_country, _exonym, _known, _locality, _weak  # noqa: F401
+from .candidates import _acronym, _by_alias, _exact_country, _exonym, _known, _locality, _part_of_a_name, _weak  # noqa: F401
 from .place_chains import _chains, _linked, _relation, _role, _same_province  # noqa: F401
 from .place_words import (  # noqa: F401
     _AREA_NOUNS, _QUALIFIER_WORDS, _PROVINCE_AFTER, _PROVINCE_BEFORE, _PRECISION_RANK, _PROVINCE_WORDS,
@@ -167,6 +167,10 @@ def _analyse(doc: Doc, country: str | None, gaz: Gazetteer | None = None) -> _Do
     for mentions in _sentences(doc):
         kept = [_known(doc, m, country, gaz, theatre) for m in mentions]
         kept = [m for m in kept if m.candidates]
+        # "in the Qaisar Dahani areas of Farah city": beside a name said whole, a word of a longer
+        # name the gazetteer does not know says nothing about where
+        whole = [m for m in kept if not _part_of_a_name(doc, m)]
+        kept = whole or kept
         if kept:
             sentences.append((kept, _chains(doc, kept)))
     namings: list[tuple[int, PlaceEntry]] = []

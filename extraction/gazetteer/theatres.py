@@ -18,6 +18,7 @@ class Theatre:
     name: str
     country_code: str
     admin1_codes: frozenset[str]
+    vote: int = 3  # weight of its cues in the vote for the report's country (events/focus.py)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def load_theatres(path: str | None = None) -> TheatreIndex:
     source = Path(path) if path else Path(str(resources.files("extraction") / "data" / "theatres.yaml"))
     entries = []
     for item in yaml.safe_load(source.read_text(encoding="utf-8")) or []:
-        theatre = Theatre(item["name"], item["country_code"], frozenset(item.get("admin1_codes", ())))
+        theatre = Theatre(item["name"], item["country_code"], frozenset(item.get("admin1_codes", ())),
+                          int(item.get("vote", 3)))
         entries.append((theatre, _pattern(item["cues"])))
     return TheatreIndex(tuple(entries))

@@ -38,6 +38,14 @@ CASES = [
     ("In La Sierrita, Guerrero, farmers blocked the Lazaro Cardenas Boulevard for three hours.", "MX-GRO"),
     # "Colonia X" is a neighbourhood of the city the report names, not the namesake elsewhere
     ("In Guadalupe, Zacatecas, a taxi driver was shot dead in Colonia Del Valle.", "MX-ZAC"),
+    # "X area of Y district", "X-e-Y": a part of what follows, a Persian name said in part
+    ("Two policemen were shot dead by a Taliban sniper in the Rabat area of Shindand district, Herat.", "AF-HER"),
+    ("A roadside bomb killed a farmer in the Pir-e-Sabz village outside of Qalat city, Zabul.", "AF-ZAB"),
+    # the parties of a conflict say which country an ambiguous name is in, and a word of a longer
+    # name beside a name said whole says nothing
+    ("A Taliban sniper killed a soldier in the Dehyak-e Kalan area of Farah city.", "AF-FRA"),
+    ("Houthi forces shelled villages in Al Bayda.", "YE-BA"),
+    ("Gunmen killed two shopkeepers in the Qaisar Bazaar and Sangzaro areas of Farah city.", "AF-FRA"),
     # a country abroad beside a place at home is where people came from
     ("In Cucuta, Norte de Santander, police detained 40 migrants who had crossed from Venezuela.", "CO-NSA"),
 ]
@@ -57,6 +65,8 @@ def test_without_the_theatre_the_larger_namesake_stays(extract_text):
     ("The OSCE SMM observed 12 explosions near Spartak.", "UA"),  # a cue and a village
     ("The Special Monitoring Mission saw a drone over the area.", "UA"),  # a cue alone
     ("Police dispersed a protest in Tripoli, Libya, as SMM teams looked on.", "LY"),  # "SMM" alone is no cue
+    ("LNA forces shelled Al Bayda.", "LY"),  # a party of the conflict decides what the name leaves open
+    ("Taliban fighters crossed into Pakistan near Chaman.", "PK"),  # a country named outweighs a party
 ])
 def test_theatre_votes_for_its_country(extractor, text, country):
     assert focus.focus_country(extractor.nlp(text)) == country
@@ -81,6 +91,7 @@ def test_theatre_cues(text, names):
     ("Trucks blocked the Baalbek-Homs road.", "Baalbek", False),  # two names joined by a dash
     ("Drones struck North Waziristan at dawn.", "Waziristan", False),  # a compass word before
     ("Kabul was quiet on Monday.", "Kabul", False),  # the first word of a sentence
+    ("A mine exploded in Pir-e-Sabz village.", "Pir", True),  # joined by -e-
     ("The Hakkari Governor's Office banned protests.", "Hakkari", False),  # an office of the province
     ("Police arrested 12 people in Kabul Province.", "Kabul", False),
 ])
