@@ -130,11 +130,15 @@ def _part_of_a_name(doc: Doc, mention: PlaceMention) -> bool:
     after = doc[end]
     if after.like_num and not after.is_sent_start:
         return True
-    if after.text in "-–" and end + 1 < len(doc) and doc[end + 1].is_lower and doc[end + 1].is_alpha:
+    if after.text in ("-", "–") and end + 1 < len(doc) and doc[end + 1].is_lower and doc[end + 1].is_alpha:
         return True  # "Pir-e-Golzar", "Dehyak-e Kalan": a Persian or Pashto name joined by -e-
-    if (after.lower_ in _NAME_JOINERS and after.is_alpha) or after.lower_ in _ARTICLES:  # "Baalbek-Homs road": two names
+    # a joiner and more name; a dash alone joins two names ("the Baalbek-Homs road")
+    if (after.lower_ in _NAME_JOINERS and after.is_alpha) or after.lower_ in _ARTICLES:
         after = doc[end + 1] if end + 1 < len(doc) else None
         if after is None or after.lower_ in _NAME_JOINERS:
+            return False
+        # "fighting in Kabul as Taliban forces advanced": English words before an actor's name
+        if any(m.start == after.i for m in doc._.wf_actors):
             return False
     return (after.is_alpha and after.text[:1].isupper() and not after.is_sent_start
             and after.lower_ not in _KIND_WORDS)

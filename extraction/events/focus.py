@@ -55,7 +55,7 @@ def focus_country(doc: Doc) -> str | None:
     most names of an address chain agree on. Towns known by an alternate name and small places
     known by their own name only do not vote, unless the report names no other place. A theatre
     the report names by its own words (data/theatres.yaml: "OSCE SMM", "DPR") votes like a country
-    named as such."""
+    named as such; one named by its parties ("Taliban", "Houthi") votes for its country lightly."""
     sentences = _sentences(doc)
     theatres: Counter[str] = Counter()
     for theatre in load_theatres().found(doc.text):

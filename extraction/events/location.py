@@ -18,7 +18,9 @@ from rules.event import Place
 from ..components.lexicon import PlaceMention
 from ..gazetteer.places import Gazetteer, PlaceEntry, country_name, fold, iso3
 from ..gazetteer.theatres import load_theatres
-from .candidates import _acronym, _by_alias, _exact_country, _exonym, _known, _locality, _part_of_a_name, _weak  # noqa: F401
+from .candidates import (  # noqa: F401
+    _acronym, _by_alias, _exact_country, _exonym, _known, _locality, _part_of_a_name, _weak,
+)
 from .place_chains import _chains, _linked, _relation, _role, _same_province  # noqa: F401
 from .place_words import (  # noqa: F401
     _AREA_NOUNS, _QUALIFIER_WORDS, _PROVINCE_AFTER, _PROVINCE_BEFORE, _PRECISION_RANK, _PROVINCE_WORDS,
@@ -45,10 +47,12 @@ def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province
     """The most plausible reading of a mention.
 
     In order: the overlay; a country's own name; the provinces of the theatre the report names
-    (`theatre`: "Azov, Donetsk" in an OSCE SMM report is not the Azov and Donetsk of Rostov); agreement with the other names of its address
-    chain (same province counts twice, same country once); with the provinces and countries
-    the other places of the sentence can be (`context`: "Salamanca ... Guanajuato"); with the
-    provinces the report names elsewhere (`named`); the focus country; the precision the words
+    (`theatre`: "Azov, Donetsk" in an OSCE SMM report is not the Azov and Donetsk of Rostov);
+    agreement with the other names of its address chain (same province counts twice, same
+    country once); for a name after a comma or before "state", its province reading; with the
+    provinces and countries the other places of the sentence can be (`context`: "Salamanca ...
+    Guanajuato"); with the provinces the report names elsewhere (`named`); the focus country;
+    the precision the words
     around it call for; population.
     """
     role = role or ("province" if want_province else "place")
@@ -214,7 +218,8 @@ def _analyse(doc: Doc, country: str | None, gaz: Gazetteer | None = None) -> _Do
             # "In Barquisimeto, Lara state, migrants returned from Ecuador": a country abroad beside
             # a place in the report's own country is where people came from or went, not where
             abroad = country is not None and country in inside and r.entry.country_code != country
-            if street or (r.entry.precision == "country" and not r.anchor and (r.entry.country_code in inside or abroad)):
+            aside = r.entry.precision == "country" and not r.anchor and (r.entry.country_code in inside or abroad)
+            if street or aside:
                 readings[(m.start, m.end)] = _Reading(r.entry, r.anchor, redundant=True)
     return _DocReadings(readings, named)
 

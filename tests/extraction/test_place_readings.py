@@ -92,6 +92,7 @@ def test_theatre_cues(text, names):
     ("Drones struck North Waziristan at dawn.", "Waziristan", False),  # a compass word before
     ("Kabul was quiet on Monday.", "Kabul", False),  # the first word of a sentence
     ("A mine exploded in Pir-e-Sabz village.", "Pir", True),  # joined by -e-
+    ("Fighting went on in Kabul as Taliban forces advanced.", "Kabul", False),  # "as" before a name of its own
     ("The Hakkari Governor's Office banned protests.", "Hakkari", False),  # an office of the province
     ("Police arrested 12 people in Kabul Province.", "Kabul", False),
 ])
