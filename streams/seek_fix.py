@@ -23,16 +23,17 @@ are cleared when the flow resumes, yet the read offset they left behind made the
 drop the same records when the seek brought them back. A worker restarted with a backlog lost
 a batch per partition this way and, with the hole in its acknowledgements, never committed
 again (tests/streams/test_faults.py, with a debug log, showed offsets 8-15 of both report
-partitions skipped). `SeekFence` remembers the read offsets a seek set and puts them back
-before the next fetch, after the fetch under way has handed on its last stale record (aiokafka
-itself discards what was fetched for a position the seek left). A record may then be read
-twice; every stage is idempotent for that (docs/reliability.md).
+partitions skipped). `SeekFence` applies Kafka's own rule to faust's fetch loop: a seek makes
+what was fetched before it stale (aiokafka already discards such fetches; faust had the records
+in hand). The rest of that fetch is not handed on, and the read offsets the seek set are put
+back before the next fetch. A record may then be read twice; every stage is idempotent for
+that (docs/reliability.md).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Mapping, MutableMapping
+from collections.abc import AsyncIterator, Callable, Mapping, MutableMapping
 
 log = logging.getLogger(__name__)
 
@@ -59,22 +60,69 @@ async def seek_to_committed_or_reset(consumer, changelogs: frozenset[str], reset
 
 
 class SeekFence:
-    """The read offsets the last seek set, put back before the next fetch."""
+    """A seek that comes while a fetch has records in hand makes the rest of that fetch stale:
+    it is not handed on, and the read offsets the seek set are put back before the next fetch
+    (the record being handed on at the seek may have moved them).
+
+    Only then: a fetch that is still waiting for records when the seek runs returns records
+    from the sought position, and its read offsets are right. Putting the seek's offsets back
+    after such a fetch would make the next record look like a jump, which faust books as a gap
+    in the partition and commits past (records never handed on would count as done); handing
+    on stale records after the seek would book such a jump too.
+    """
 
     def __init__(self) -> None:
+        self.in_hand = False  # a fetch is handing on records it got before now
+        self._stale = False
         self._sought: dict = {}
 
     def sought(self, read_offsets: Mapping) -> None:
-        """A seek set these read offsets (a fetch already under way may still move them)."""
-        self._sought = dict(read_offsets)
+        """A seek set these read offsets."""
+        if self.in_hand:
+            self._stale = True
+            self._sought = dict(read_offsets)
 
     def restore(self, read_offset: MutableMapping) -> None:
-        """Before a new fetch: the read offsets are the seek's again. This only ever lowers
-        them to where the consumer now reads from, so at worst a record is handed on twice."""
+        """Before a new fetch: the read offsets are the seek's again."""
         if self._sought:
             log.debug("read offsets after the seek restored: %s", self._sought)
             read_offset.update(self._sought)
             self._sought = {}
+
+    async def tracked(self, records: AsyncIterator) -> AsyncIterator:
+        """One fetch's records, `in_hand` from its first record to its end, cut at a seek."""
+        self._stale = False
+        try:
+            async for record in records:
+                if self._stale:
+                    break  # fetched before the seek: the next fetch reads it again
+                self.in_hand = True
+                yield record
+        finally:
+            self.in_hand = False
+
+
+def fenced(getmany: Callable, perform_seek: Callable) -> tuple[Callable, Callable]:
+    """faust's `Consumer.getmany` and `Consumer.perform_seek`, with a `SeekFence` per consumer."""
+
+    def fence(consumer) -> SeekFence:
+        if not hasattr(consumer, "_watchfloor_fence"):
+            consumer._watchfloor_fence = SeekFence()
+        return consumer._watchfloor_fence
+
+    async def fenced_getmany(self, timeout: float) -> AsyncIterator:
+        fence(self).restore(self._read_offset)
+        async for record in fence(self).tracked(getmany(self, timeout)):
+            yield record
+
+    async def fenced_perform_seek(self) -> None:
+        await perform_seek(self)
+        changelogs = frozenset(self.app.tables.changelog_topics)  # faust's recovery owns these
+        fence(self).sought({tp: offset for tp, offset in self._read_offset.items() if tp.topic not in changelogs})
+
+    fenced_getmany.__wrapped__ = getmany
+    fenced_perform_seek.__wrapped__ = perform_seek
+    return fenced_getmany, fenced_perform_seek
 
 
 def install() -> None:
@@ -92,22 +140,5 @@ def install() -> None:
 
     AIOKafkaConsumerThread.seek_to_committed = seek_to_committed
 
-    fetch, seek = Consumer.getmany, Consumer.perform_seek
-
-    def fence(consumer) -> SeekFence:
-        if not hasattr(consumer, "_watchfloor_fence"):
-            consumer._watchfloor_fence = SeekFence()
-        return consumer._watchfloor_fence
-
-    def getmany(self, timeout: float) -> AsyncIterator:
-        fence(self).restore(self._read_offset)
-        return fetch(self, timeout)
-
-    async def perform_seek(self) -> None:
-        await seek(self)
-        changelogs = frozenset(self.app.tables.changelog_topics)  # faust's recovery owns these
-        fence(self).sought({tp: offset for tp, offset in self._read_offset.items() if tp.topic not in changelogs})
-
-    Consumer.getmany = getmany
-    Consumer.perform_seek = perform_seek
+    Consumer.getmany, Consumer.perform_seek = fenced(Consumer.getmany, Consumer.perform_seek)
     _installed = True
