@@ -149,8 +149,9 @@ def _part_of_a_name(doc: Doc, mention: PlaceMention) -> bool:
 def _article(doc: Doc, i: int) -> bool:
     """True when doc[i] is an Arabic article or particle inside a name ("Qasr bin Ghashir"). The
     forms that are also English words count only before the letter they are assimilated to and
-    a name: "Madinat as Saleh", "Bir at-Tutah", "Tell an Nasr", not "in Riyadh as Saudi officials
-    met" (an adjective), "the LoC at Uri" (another letter)."""
+    a name: "Madinat as Saleh", "Bir at-Tutah", "Tell an Nasr village", not "in Riyadh as Saudi
+    officials met" (an adjective), "the LoC at Uri" (another letter), "in Sanaa as Saleh loyalists
+    marched" (a name before a noun that is no kind of place)."""
     word = doc[i]
     if word.lower_ in _ARTICLES:
         return True
@@ -161,7 +162,11 @@ def _article(doc: Doc, i: int) -> bool:
     if letter is None or j >= len(doc):
         return False
     name = doc[j]
-    return name.lower_.startswith(letter) and name.text[:1].isupper() and name.tag_ in ("NNP", "NNPS")
+    if not (name.lower_.startswith(letter) and name.text[:1].isupper() and name.tag_ in ("NNP", "NNPS")):
+        return False
+    # "in Sanaa as Saleh loyalists marched": a name before a common noun names whose, not where
+    noun = doc[j + 1] if j + 1 < len(doc) else None
+    return noun is None or not (noun.is_lower and noun.pos_ == "NOUN" and noun.lower_ not in _KIND_WORDS - _ACTOR_NOUNS)
 
 
 # Arabic articles and particles inside names that are no English words: "Bir ad Dawr", "Qasr bin Ghashir".

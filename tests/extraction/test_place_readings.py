@@ -105,6 +105,8 @@ def test_theatre_cues(text, names):
     ("Police dispersed a protest in Riyadh as Saudi officials met.", "Riyadh", False),  # "as" before an adjective
     ("Troops stood on the LoC at Uri overnight.", "LoC", False),  # "at" before another letter than t
     ("Shells fell on Bir at Tutah overnight.", "Bir", True),  # "at" before a name in t: an article
+    ("Troops shelled Tal an Nasr village.", "Tal", True),  # ... and before a kind of place
+    ("Protesters gathered in Sanaa as Saleh loyalists marched.", "Sanaa", False),  # a name before a noun
     ("Clashes erupted in Madinat as-Saleh on Monday.", "Madinat", True),  # the article joined by a dash
     ("Gunmen raided Qasr bin Ghashir at dawn.", "Qasr", True),  # a particle that is no English word
     ("The Hakkari Governor's Office banned protests.", "Hakkari", False),  # an office of the province
