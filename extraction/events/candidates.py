@@ -16,7 +16,7 @@ from .place_words import (
 )
 
 
-def _exact_country(entry: PlaceEntry, text_key: str) -> bool:
+def _exact_country(entry: PlaceEntry) -> bool:
     """A country read by one of its names ("Macedonia", "Ivory Coast"): a country's entry is
     listed only under its own names (see _known for the one exception, which it leaves out)."""
     return entry.precision == "country"
@@ -133,8 +133,10 @@ def _part_of_a_name(doc: Doc, mention: PlaceMention) -> bool:
     if after.text in ("-", "–") and end + 1 < len(doc) and doc[end + 1].is_lower and doc[end + 1].is_alpha:
         return True  # "Pir-e-Golzar", "Dehyak-e Kalan": a Persian or Pashto name joined by -e-
     # a joiner and more name; a dash alone joins two names ("the Baalbek-Homs road")
-    if (after.lower_ in _NAME_JOINERS and after.is_alpha) or after.lower_ in _ARTICLES:
+    if (after.lower_ in _NAME_JOINERS and after.is_alpha) or _article(doc, end):
         after = doc[end + 1] if end + 1 < len(doc) else None
+        if after is not None and after.text in ("-", "–") and _article(doc, end):
+            after = doc[end + 2] if end + 2 < len(doc) else None  # "Madinat as-Saleh"
         if after is None or after.lower_ in _NAME_JOINERS:
             return False
         # "fighting in Kabul as Taliban forces advanced": English words before an actor's name
@@ -144,8 +146,33 @@ def _part_of_a_name(doc: Doc, mention: PlaceMention) -> bool:
             and after.lower_ not in _KIND_WORDS)
 
 
-# Arabic articles and particles inside names: "Madinat as Saleh", "Bir at Tutah", "Qasr bin Ghashir".
-_ARTICLES = {"as", "ad", "an", "ar", "ash", "at", "az", "adh", "bin", "ibn", "bani", "abu"}
+def _article(doc: Doc, i: int) -> bool:
+    """True when doc[i] is an Arabic article or particle inside a name ("Qasr bin Ghashir"). The
+    forms that are also English words count only before the letter they are assimilated to and
+    a name: "Madinat as Saleh", "Bir at-Tutah", "Tell an Nasr village", not "in Riyadh as Saudi
+    officials met" (an adjective), "the LoC at Uri" (another letter), "in Sanaa as Saleh loyalists
+    marched" (a name before a noun that is no kind of place)."""
+    word = doc[i]
+    if word.lower_ in _ARTICLES:
+        return True
+    letter = _ENGLISH_ARTICLES.get(word.text)
+    j = i + 1
+    if j < len(doc) and doc[j].text in ("-", "–"):
+        j += 1
+    if letter is None or j >= len(doc):
+        return False
+    name = doc[j]
+    if not (name.lower_.startswith(letter) and name.text[:1].isupper() and name.tag_ in ("NNP", "NNPS")):
+        return False
+    # "in Sanaa as Saleh loyalists marched": a name before a common noun names whose, not where
+    noun = doc[j + 1] if j + 1 < len(doc) else None
+    return noun is None or not (noun.is_lower and noun.pos_ == "NOUN" and noun.lower_ not in _KIND_WORDS - _ACTOR_NOUNS)
+
+
+# Arabic articles and particles inside names that are no English words: "Bir ad Dawr", "Qasr bin Ghashir".
+_ARTICLES = {"ad", "ar", "ash", "az", "adh", "bin", "ibn", "bani", "abu"}
+# Forms of the article that are English words too, and the letter each is assimilated to.
+_ENGLISH_ARTICLES = {"as": "s", "at": "t", "an": "n"}
 # Words after a name that say what kind of place it is, not a longer name.
 _KIND_WORDS = (_PROVINCE_WORDS | _DISTRICT_WORDS | _SETTLEMENT_WORDS | _LOCALITY_AFTER | _STREET_WORDS | _AREA_NOUNS
                | _FACILITY_WORDS | _ACTOR_NOUNS | {"provinces", "districts", "governorates", "oblasts", "governor",

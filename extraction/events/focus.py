@@ -22,8 +22,7 @@ def _votes(doc: Doc, mentions: list[PlaceMention]) -> Counter[str]:
         role = _role(doc, mention)
         if n in outer and role == "place":
             role = "container"
-        key = fold(doc[mention.start:mention.end].text)
-        exact = [c for c in mention.candidates if _exact_country(c, key)]
+        exact = [c for c in mention.candidates if _exact_country(c)]
         if exact and role in ("place", "container"):
             # "the forces of Azerbaijan" say less about where than "in Azerbaijan"
             votes[exact[0].country_code] += 1 if _names_an_actor(doc, mention) else 3

@@ -46,9 +46,10 @@ def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province
           named: frozenset[str] = frozenset(), theatre: frozenset[str] = frozenset()) -> PlaceEntry:
     """The most plausible reading of a mention.
 
-    In order: the overlay; a country's own name; the provinces of the theatre the report names
-    (`theatre`: "Azov, Donetsk" in an OSCE SMM report is not the Azov and Donetsk of Rostov);
-    agreement with the other names of its address chain (same province counts twice, same
+    In order: the overlay; a country's own name; in a report that names a theatre, a province
+    another name of the address chain is ("Vasylivka, Zaporizhzhia oblast" in a JFO report), then
+    the provinces of the theatre (`theatre`: "Azov, Donetsk" in an OSCE SMM report is not the Azov
+    and Donetsk of Rostov); agreement with the other names of its address chain (same province counts twice, same
     country once); for a name after a comma or before "state", its province reading; with the
     provinces and countries the other places of the sentence can be (`context`: "Salamanca ...
     Guanajuato"); with the provinces the report names elsewhere (`named`); the focus country;
@@ -66,10 +67,14 @@ def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province
 
     def score(entry: PlaceEntry):
         agree = sum(max((_relation(entry, other) for other in others), default=0) for others in chain)
+        # the province the chain names is said outright, the theatre only implied by the report
+        stated = sum(any(o.precision == "admin1" and _same_province(entry, o) for o in others)
+                     for others in chain) if theatre else 0
         return (
             entry.from_overlay,
             # "Mexico" is the country, but "Los Reyes Acozac, Mexico" may be in the state of Mexico
-            _exact_country(entry, text_key) and (role == "place" or (role == "container" and not chain)),
+            _exact_country(entry) and (role == "place" or (role == "container" and not chain)),
+            stated,
             entry.admin1_code in theatre if entry.admin1_code else False,
             agree,
             # "La Sabana, Guerrero": the state the words name, whatever else the sentence names

@@ -32,9 +32,11 @@ class TheatreIndex:
         return tuple(theatre for theatre, pattern in self.theatres if pattern.search(text))
 
 
-def _pattern(cues: list[str]) -> re.Pattern:
+def _pattern(cues: list[str], not_before: list[str] = ()) -> re.Pattern:
+    """Whole words, as written; not before a word that makes a cue part of another name ("DPR Korea")."""
     alternatives = "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+    other = rf"(?!\s+(?:{'|'.join(re.escape(w) for w in not_before)})\b)" if not_before else ""
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-]){other}")
 
 
 @lru_cache(maxsize=4)
@@ -45,5 +47,5 @@ def load_theatres(path: str | None = None) -> TheatreIndex:
     for item in yaml.safe_load(source.read_text(encoding="utf-8")) or []:
         theatre = Theatre(item["name"], item["country_code"], frozenset(item.get("admin1_codes", ())),
                           int(item.get("vote", 3)))
-        entries.append((theatre, _pattern(item["cues"])))
+        entries.append((theatre, _pattern(item["cues"], item.get("not_before", ()))))
     return TheatreIndex(tuple(entries))

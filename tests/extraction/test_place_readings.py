@@ -28,6 +28,13 @@ CASES = [
     ("Militants fired rockets at the Ukrainian positions near Troitske, according to the JFO.", "UA-09"),
     ("DPR forces fired mortars at houses in Azov, Donetsk.", "UA-14"),
     ("Rebel snipers wounded a soldier near Zolote-4, Luhansk.", "UA-09"),
+    # ... but a province the address chain names outright outweighs the theatre
+    ("The JFO said militants shelled houses in Vasylivka, Zaporizhzhia oblast.", "UA-23"),
+    ("The JFO said a grenade wounded a man in Oleksandrivka, Kirovohrad oblast.", "UA-35"),
+    ("DPR forces shelled a farm near Oleksandrivka, Kirovohrad oblast.", "UA-35"),
+    # "as", "at", "an" are English words before an adjective or another letter, no Arabic article
+    ("Police dispersed a protest in Riyadh as Saudi officials met foreign envoys.", "SA-01"),
+    ("Police dispersed a protest in Riyadh at Saudi request.", "SA-01"),
     # a word of a longer name is no small town abroad
     ("Rioters smashed the windows of the Audi Bank in Beirut on Tuesday.", "LB-BA"),
     ("Soldiers of the Naval Infantry brigade clashed with rivals in Aden.", "YE-AD"),
@@ -77,6 +84,8 @@ def test_theatre_votes_for_its_country(extractor, text, country):
     ("Forces of the DPR fired mortars.", ["Donbas"]),
     ("A DPRK missile test.", []),  # whole words only
     ("The dpr was mentioned.", []),  # as written
+    ("Protesters denounced a missile test by DPR Korea.", []),  # North Korea's name
+    ("The DPR Korea delegation left; DPR shelling went on.", ["Donbas"]),  # the other use still counts
 ])
 def test_theatre_cues(text, names):
     assert [t.name for t in load_theatres().found(text)] == names
@@ -93,6 +102,13 @@ def test_theatre_cues(text, names):
     ("Kabul was quiet on Monday.", "Kabul", False),  # the first word of a sentence
     ("A mine exploded in Pir-e-Sabz village.", "Pir", True),  # joined by -e-
     ("Fighting went on in Kabul as Taliban forces advanced.", "Kabul", False),  # "as" before a name of its own
+    ("Police dispersed a protest in Riyadh as Saudi officials met.", "Riyadh", False),  # "as" before an adjective
+    ("Troops stood on the LoC at Uri overnight.", "LoC", False),  # "at" before another letter than t
+    ("Shells fell on Bir at Tutah overnight.", "Bir", True),  # "at" before a name in t: an article
+    ("Troops shelled Tal an Nasr village.", "Tal", True),  # ... and before a kind of place
+    ("Protesters gathered in Sanaa as Saleh loyalists marched.", "Sanaa", False),  # a name before a noun
+    ("Clashes erupted in Madinat as-Saleh on Monday.", "Madinat", True),  # the article joined by a dash
+    ("Gunmen raided Qasr bin Ghashir at dawn.", "Qasr", True),  # a particle that is no English word
     ("The Hakkari Governor's Office banned protests.", "Hakkari", False),  # an office of the province
     ("Police arrested 12 people in Kabul Province.", "Kabul", False),
 ])
