@@ -7,6 +7,7 @@ alerts/noise/gate.py). Groups live in a table keyed by the group key (rule id an
 labels), one `GroupBook` per key:
 
     book, due = join(book, member, now)     # a member arrives; `due` when it opened a group
+    release_step(due, now)                  # "release" once due, else "requeue" the due message
     book, group = close(book, group_id)     # the group's time has come: no one joins it now
     steps = plan(group, can_group)          # per receiver: one grouped message, or each alone
     book = finish(book, group_id)           # sent and handed on: forget it
@@ -26,6 +27,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -122,14 +124,22 @@ def is_waiting_member(state: IncidentState | None, alert: Alert) -> bool:
     return state is not None and state.grouping is not None and alert.alert_id == state.first_alert_id
 
 
+def _due(group: Group) -> Due:
+    return Due(group_key=group.group_key, group_id=group.group_id, due_at=group.due_at)
+
+
 def join(book: GroupBook, member: Member, now: datetime) -> tuple[GroupBook, Due | None]:
     """`book` with `member` in its open group, or in a new group (then also when it is due).
 
-    A member already in one of the book's groups (a redelivery) changes nothing.
+    A member already in one of the book's groups (a redelivery) changes nothing; if its group
+    is not closing yet, its Due comes back again: the stage may have written the table and
+    crashed (or failed to send) before publishing the Due, and a group without one is never
+    released. A second Due of a group is harmless: the release ignores a group it sent.
     """
     alert_id = member.notice.alert.alert_id
-    if any(n.alert.alert_id == alert_id for g in book.groups for n in g.members):
-        return book, None
+    for group in book.groups:
+        if any(n.alert.alert_id == alert_id for n in group.members):
+            return book, None if group.closing else _due(group)
     for i, group in enumerate(book.groups):
         if not group.closing:
             joined = group.model_copy(update={"members": (*group.members, member.notice)})
@@ -138,8 +148,23 @@ def join(book: GroupBook, member: Member, now: datetime) -> tuple[GroupBook, Due
     group = Group(group_id=group_id_for(member.group_key, alert_id), group_key=member.group_key,
                   rule_id=member.notice.alert.rule_id, opened_at=at,
                   due_at=at + timedelta(seconds=member.wait_seconds), members=(member.notice,))
-    due = Due(group_key=group.group_key, group_id=group.group_id, due_at=group.due_at)
-    return GroupBook(groups=(*book.groups, group)), due
+    return GroupBook(groups=(*book.groups, group)), _due(group)
+
+
+HOLD_MAX_SECONDS = 1.0
+"""The longest the release stage holds a due message that is not due yet (then requeues it):
+faust acks nothing while an event is held, and a rebalance or a shutdown waits for the acks."""
+
+
+def hold_for(due: Due, now: datetime) -> float:
+    """Seconds to wait before `release_step`: until the group is due, at most HOLD_MAX_SECONDS."""
+    return min(max((_utc(due.due_at) - _utc(now)).total_seconds(), 0.0), HOLD_MAX_SECONDS)
+
+
+def release_step(due: Due, now: datetime) -> Literal["release", "requeue"]:
+    """What the release stage does with a due message at `now`: release the group once it is
+    due, else publish the same due message again (at the partition's tail) and move on."""
+    return "release" if _utc(now) >= _utc(due.due_at) else "requeue"
 
 
 def close(book: GroupBook, group_id: str) -> tuple[GroupBook, Group | None]:

@@ -11,7 +11,8 @@ from alerts.incidents import decide
 from alerts.model import GroupPolicy, alert_id_for
 from alerts.noise.gate import gate
 from alerts.noise.group import (
-    GroupBook, Member, close, finish, group_key, is_waiting_member, join, plan, start_waiting, stop_waiting,
+    HOLD_MAX_SECONDS, Due, GroupBook, Member, close, finish, group_key, hold_for, is_waiting_member, join, plan,
+    release_step, start_waiting, stop_waiting,
 )
 from tests.factories import SEED_FIRED_AT, place, seed_alert, seed_event, source
 
@@ -54,11 +55,32 @@ def test_the_first_member_opens_a_group_due_after_the_wait_and_the_rest_join_it(
     assert [m.alert.event.report_id for m in group.members] == ["r1", "r2", "r3"]
 
 
-def test_a_redelivered_member_changes_nothing():
-    book, _ = join(GroupBook(), member(killing(1)), NOW)
+def test_a_redelivered_member_changes_nothing_but_its_open_group_is_due_again():
+    # The stage may have written the table and died before publishing the Due: the replayed
+    # member must publish it again, or the group is never released.
+    book, due = join(GroupBook(), member(killing(1)), NOW)
     book, _ = join(book, member(killing(2)), NOW)
-    assert join(book, member(killing(2)), NOW) == (book, None)
-    assert join(book, member(killing(1)), NOW) == (book, None)
+    later = NOW + timedelta(seconds=10)
+    assert join(book, member(killing(2)), later) == (book, due)
+    assert join(book, member(killing(1)), later) == (book, due)
+    # A closing group is being released (its Due is out): nothing to publish.
+    closed, _ = close(book, due.group_id)
+    assert join(closed, member(killing(2)), later) == (closed, None)
+
+
+DUE = Due(group_key="k", group_id="grp-1", due_at=NOW + timedelta(seconds=20))
+
+
+@pytest.mark.parametrize("now, hold, step", [
+    (NOW, HOLD_MAX_SECONDS, "requeue"),                                  # 20 s to go: held a second at most
+    (NOW + timedelta(seconds=19.5), 0.5, "requeue"),                    # (the clock is read again after)
+    (NOW + timedelta(seconds=20), 0.0, "release"),
+    (NOW + timedelta(minutes=5), 0.0, "release"),                        # late (a worker was down)
+    (DUE.due_at.replace(tzinfo=None), 0.0, "release"),                   # a naive clock is UTC
+])
+def test_a_due_message_is_held_a_second_at_most_then_released_or_requeued(now, hold, step):
+    assert hold_for(DUE, now) == pytest.approx(hold)
+    assert release_step(DUE, now) == step
 
 
 def test_a_closed_group_takes_no_one_and_a_late_member_opens_the_next():
