@@ -9,7 +9,7 @@ labels), one `GroupBook` per key:
     book, due = join(book, member, now)     # a member arrives; `due` when it opened a group
     release_step(due, now)                  # "release" once due, else "requeue" the due message
     book, group = close(book, group_id)     # the group's time has come: no one joins it now
-    steps = plan(group, can_group)          # per receiver: one grouped message, or each alone
+    steps = plan(group, can_group, most)    # per receiver: grouped messages, or each alone
     book = finish(book, group_id)           # sent and handed on: forget it
 
 A group of one is not a group: its member goes out alone, as it would have without `group`.
@@ -80,11 +80,12 @@ class GroupBook(_Model):
 
 @dataclass(frozen=True)
 class Step:
-    """What to do for one receiver: `grouped` members as one message (two or more; none
-    when the members go alone), then every member of `members` to the retry queue."""
+    """What to do for one receiver: each of `messages` (a part of the group: two to `most`
+    members, its own group id) as one grouped message (none when the members go alone), then
+    every member of `members` to the retry queue."""
 
     receiver: str
-    grouped: tuple[Notice, ...]
+    messages: tuple[Group, ...]
     members: tuple[Notice, ...]
 
 
@@ -181,18 +182,31 @@ def finish(book: GroupBook, group_id: str) -> GroupBook:
     return GroupBook(groups=tuple(g for g in book.groups if g.group_id != group_id))
 
 
-def plan(group: Group, can_group: Callable[[str], bool]) -> list[Step]:
-    """Per receiver of the group's members (first seen first): the members it gets, and which
-    of them go as one grouped message — two or more, to a receiver whose channel can group."""
+def parts(group: Group, members: tuple[Notice, ...], most: int) -> tuple[Group, ...]:
+    """`members` of `group` as messages of at most `most` members, as even as can be (so no
+    part is left with one), in order. The first part keeps the group's id, the k-th is
+    `<id>-k`: stable, so a release replayed after a crash finds each part in the ledger."""
+    count = -(-len(members) // most)
+    size, extra = divmod(len(members), count)
+    out, start = [], 0
+    for k in range(count):
+        end = start + size + (1 if k < extra else 0)
+        out.append(group.model_copy(update={
+            "group_id": group.group_id if k == 0 else f"{group.group_id}-{k + 1}", "members": members[start:end]}))
+        start = end
+    return tuple(out)
+
+
+def plan(group: Group, can_group: Callable[[str], bool], most: int) -> list[Step]:
+    """Per receiver of the group's members (first seen first): the members it gets, and the
+    grouped messages they go as — two or more members, to a receiver whose channel can group,
+    at most `most` members a message (what one message can list in full)."""
+    if most < 2:
+        raise ValueError(f"a grouped message needs room for two members, not {most}")
     receivers: dict[str, list[Notice]] = {}
     for notice in group.members:
         for receiver in dict.fromkeys(notice.alert.receivers):
             receivers.setdefault(receiver, []).append(notice)
     return [Step(receiver=r, members=tuple(ms),
-                 grouped=tuple(ms) if len(ms) >= 2 and can_group(r) else ())
+                 messages=parts(group, tuple(ms), most) if len(ms) >= 2 and can_group(r) else ())
             for r, ms in receivers.items()]
-
-
-def subset(group: Group, members: tuple[Notice, ...]) -> Group:
-    """The group as one receiver gets it (the members routed to that receiver)."""
-    return group.model_copy(update={"members": members})

@@ -117,9 +117,37 @@ def test_plan(receivers, can_group, expected):
     book = GroupBook()
     for n, routed in enumerate(receivers, 1):
         book, _ = join(book, member(killing(n, receivers=routed)), NOW)
-    steps = plan(book.groups[0], lambda r: r in can_group)
+    steps = plan(book.groups[0], lambda r: r in can_group, most=46)
     numbers = lambda notices: [int(n.alert.event.report_id[1:]) for n in notices]  # noqa: E731
-    assert {s.receiver: (numbers(s.grouped), numbers(s.members)) for s in steps} == expected
+    assert all(len(s.messages) <= 1 for s in steps)
+    grouped = {s.receiver: [n for m in s.messages for n in m.members] for s in steps}
+    assert {s.receiver: (numbers(grouped[s.receiver]), numbers(s.members)) for s in steps} == expected
+
+
+@pytest.mark.parametrize("count, most, sizes", [
+    (46, 46, [46]),
+    (47, 46, [24, 23]),          # even parts: never one member left over on its own
+    (92, 46, [46, 46]),
+    (120, 46, [40, 40, 40]),
+    (7, 3, [3, 2, 2]),
+    (2, 2, [2]),
+])
+def test_a_large_group_goes_as_messages_of_at_most_most_members(count, most, sizes):
+    book = GroupBook()
+    for n in range(1, count + 1):
+        book, _ = join(book, member(killing(n, receivers=("slack:syria-watch",))), NOW)
+    group = book.groups[0]
+    [step] = plan(group, lambda r: True, most)
+    assert [len(m.members) for m in step.messages] == sizes
+    assert [n for m in step.messages for n in m.members] == list(step.members) == list(group.members)
+    assert [m.group_id for m in step.messages] == [group.group_id] + [f"{group.group_id}-{k}" for k in range(2, len(sizes) + 1)]
+    assert plan(group, lambda r: True, most) == [step]  # a replayed release finds the same parts
+
+
+def test_a_message_needs_room_for_two():
+    book, _ = join(GroupBook(), member(killing(1)), NOW)
+    with pytest.raises(ValueError, match="room for two members, not 1"):
+        plan(book.groups[0], lambda r: True, 1)
 
 
 def test_updates_wait_with_the_incident_and_go_out_after_the_group():
