@@ -1,13 +1,15 @@
-"""Sending a group whose wait is over: one message per receiver that can group (I/O).
+"""Sending a group whose wait is over: grouped messages per receiver that can group (I/O).
 
 `release(group, channels, ledger, policy)` follows alerts/noise/group.py's `plan`: each
-receiver whose channel has `send_group` and gets two or more members is sent one grouped
-message, tried briefly in line; on success the ledger records the group under its id and
-every member under its alert id, with the message's ref (the Slack ts, the Message-ID), so
-each member counts as delivered and its incident threads its updates under that message. A
-release run again after a crash finds the group (or its members) in the ledger and does not
-send it twice. What the grouped message did not deliver is left to the retry queue, member
-by member: the caller hands every (member, receiver) pair there.
+receiver whose channel has `send_group` and gets two or more members is sent the group as
+grouped messages of at most INCIDENTS_MAX members (what one Slack message lists in full),
+each tried briefly in line; on success the ledger records the message under its part's
+group id and every member in it under its alert id, with the message's ref (the Slack ts,
+the Message-ID), so each member counts as delivered and its incident threads its updates
+under that message. A release run again after a crash finds the messages (or their members)
+in the ledger and does not send them twice. What the grouped messages did not deliver is
+left to the retry queue, member by member: the caller hands every (member, receiver) pair
+there.
 """
 
 from __future__ import annotations
@@ -19,10 +21,12 @@ from collections.abc import Callable, Mapping
 
 from alerts.channels.base import Channel, DeliveryResult
 from alerts.deliver.ledger import Ledger
-from alerts.deliver.retry import RetryPolicy, Sleep, send_with_retry
+from alerts.deliver.retry import RetryPolicy, Sleep
+from alerts.deliver.send import ALREADY_DELIVERED, send_once
 from alerts.incidents import Notice
 from alerts.model import Alert
-from alerts.noise.group import Group, plan, subset
+from alerts.noise.group import Group, plan
+from alerts.render.group import INCIDENTS_MAX
 
 log = logging.getLogger(__name__)
 
@@ -49,33 +53,23 @@ async def release(
     sleep: Sleep = asyncio.sleep,
     rng: Callable[[], float] = random.random,
 ) -> tuple[list[tuple[str, DeliveryResult]], list[tuple[Notice, str]]]:
-    """Send the group's grouped messages; return their results by receiver and every
-    (member notice, receiver) pair, for the retry queue."""
+    """Send the group's grouped messages; return their results by receiver (one per message)
+    and every (member notice, receiver) pair, for the retry queue."""
     results: list[tuple[str, DeliveryResult]] = []
     handed: list[tuple[Notice, str]] = []
-    for step in plan(group, can_group(channels)):
-        handed += [(notice, step.receiver) for notice in step.members]
-        if not step.grouped:
-            continue
+    for step in plan(group, can_group(channels), INCIDENTS_MAX):
         receiver = step.receiver
-        ids = [n.alert.alert_id for n in step.grouped]
-        earlier = ledger.get(group.group_id, receiver)
-        if earlier is not None and earlier.ok:  # sent before a crash: record its members (again)
-            result = earlier
-        elif all(ledger.delivered(i, receiver) for i in ids):
-            results.append((receiver, DeliveryResult.success("already delivered (ledger)")))
-            continue
-        else:
-            try:
-                result = await send_with_retry(_GroupSend(channels[receiver], subset(group, step.grouped)),  # type: ignore[arg-type]
-                                               step.grouped[0].alert, policy, sleep=sleep, rng=rng)
-            except Exception as exc:  # a channel bug: its members go alone through the retry queue
-                log.exception("channel %s raised on group %s", receiver, group.group_id)
-                result = DeliveryResult.permanent(f"channel raised {type(exc).__name__}: {exc}")
-            ledger.record(group.group_id, receiver, result)
-        if result.ok:
-            for alert_id in ids:
-                if not ledger.delivered(alert_id, receiver):
-                    ledger.record(alert_id, receiver, DeliveryResult.success(f"in group {group.group_id}", ref=result.ref))
-        results.append((receiver, result))
+        handed += [(notice, receiver) for notice in step.members]
+        for message in step.messages:
+            ids = [n.alert.alert_id for n in message.members]
+            if not ledger.delivered(message.group_id, receiver) and all(ledger.delivered(i, receiver) for i in ids):
+                results.append((receiver, DeliveryResult.success(ALREADY_DELIVERED)))
+                continue
+            result = await send_once(message.group_id, message.members[0].alert, receiver,
+                                     _GroupSend(channels[receiver], message), ledger, policy, sleep, rng)  # type: ignore[arg-type]
+            if result.ok:  # also when sent before a crash: record its members (again)
+                for alert_id in ids:
+                    if not ledger.delivered(alert_id, receiver):
+                        ledger.record(alert_id, receiver, DeliveryResult.success(f"in group {message.group_id}", ref=result.ref))
+            results.append((receiver, result))
     return results, handed

@@ -7,8 +7,9 @@ alerts/noise/gate.py). Groups live in a table keyed by the group key (rule id an
 labels), one `GroupBook` per key:
 
     book, due = join(book, member, now)     # a member arrives; `due` when it opened a group
+    release_step(due, now)                  # "release" once due, else "requeue" the due message
     book, group = close(book, group_id)     # the group's time has come: no one joins it now
-    steps = plan(group, can_group)          # per receiver: one grouped message, or each alone
+    steps = plan(group, can_group, most)    # per receiver: grouped messages, or each alone
     book = finish(book, group_id)           # sent and handed on: forget it
 
 A group of one is not a group: its member goes out alone, as it would have without `group`.
@@ -26,6 +27,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -78,11 +80,12 @@ class GroupBook(_Model):
 
 @dataclass(frozen=True)
 class Step:
-    """What to do for one receiver: `grouped` members as one message (two or more; none
-    when the members go alone), then every member of `members` to the retry queue."""
+    """What to do for one receiver: each of `messages` (a part of the group: two to `most`
+    members, its own group id) as one grouped message (none when the members go alone), then
+    every member of `members` to the retry queue."""
 
     receiver: str
-    grouped: tuple[Notice, ...]
+    messages: tuple[Group, ...]
     members: tuple[Notice, ...]
 
 
@@ -122,14 +125,22 @@ def is_waiting_member(state: IncidentState | None, alert: Alert) -> bool:
     return state is not None and state.grouping is not None and alert.alert_id == state.first_alert_id
 
 
+def _due(group: Group) -> Due:
+    return Due(group_key=group.group_key, group_id=group.group_id, due_at=group.due_at)
+
+
 def join(book: GroupBook, member: Member, now: datetime) -> tuple[GroupBook, Due | None]:
     """`book` with `member` in its open group, or in a new group (then also when it is due).
 
-    A member already in one of the book's groups (a redelivery) changes nothing.
+    A member already in one of the book's groups (a redelivery) changes nothing; if its group
+    is not closing yet, its Due comes back again: the stage may have written the table and
+    crashed (or failed to send) before publishing the Due, and a group without one is never
+    released. A second Due of a group is harmless: the release ignores a group it sent.
     """
     alert_id = member.notice.alert.alert_id
-    if any(n.alert.alert_id == alert_id for g in book.groups for n in g.members):
-        return book, None
+    for group in book.groups:
+        if any(n.alert.alert_id == alert_id for n in group.members):
+            return book, None if group.closing else _due(group)
     for i, group in enumerate(book.groups):
         if not group.closing:
             joined = group.model_copy(update={"members": (*group.members, member.notice)})
@@ -138,8 +149,23 @@ def join(book: GroupBook, member: Member, now: datetime) -> tuple[GroupBook, Due
     group = Group(group_id=group_id_for(member.group_key, alert_id), group_key=member.group_key,
                   rule_id=member.notice.alert.rule_id, opened_at=at,
                   due_at=at + timedelta(seconds=member.wait_seconds), members=(member.notice,))
-    due = Due(group_key=group.group_key, group_id=group.group_id, due_at=group.due_at)
-    return GroupBook(groups=(*book.groups, group)), due
+    return GroupBook(groups=(*book.groups, group)), _due(group)
+
+
+HOLD_MAX_SECONDS = 1.0
+"""The longest the release stage holds a due message that is not due yet (then requeues it):
+faust acks nothing while an event is held, and a rebalance or a shutdown waits for the acks."""
+
+
+def hold_for(due: Due, now: datetime) -> float:
+    """Seconds to wait before `release_step`: until the group is due, at most HOLD_MAX_SECONDS."""
+    return min(max((_utc(due.due_at) - _utc(now)).total_seconds(), 0.0), HOLD_MAX_SECONDS)
+
+
+def release_step(due: Due, now: datetime) -> Literal["release", "requeue"]:
+    """What the release stage does with a due message at `now`: release the group once it is
+    due, else publish the same due message again (at the partition's tail) and move on."""
+    return "release" if _utc(now) >= _utc(due.due_at) else "requeue"
 
 
 def close(book: GroupBook, group_id: str) -> tuple[GroupBook, Group | None]:
@@ -156,18 +182,31 @@ def finish(book: GroupBook, group_id: str) -> GroupBook:
     return GroupBook(groups=tuple(g for g in book.groups if g.group_id != group_id))
 
 
-def plan(group: Group, can_group: Callable[[str], bool]) -> list[Step]:
-    """Per receiver of the group's members (first seen first): the members it gets, and which
-    of them go as one grouped message — two or more, to a receiver whose channel can group."""
+def parts(group: Group, members: tuple[Notice, ...], most: int) -> tuple[Group, ...]:
+    """`members` of `group` as messages of at most `most` members, as even as can be (so no
+    part is left with one), in order. The first part keeps the group's id, the k-th is
+    `<id>-k`: stable, so a release replayed after a crash finds each part in the ledger."""
+    count = -(-len(members) // most)
+    size, extra = divmod(len(members), count)
+    out, start = [], 0
+    for k in range(count):
+        end = start + size + (1 if k < extra else 0)
+        out.append(group.model_copy(update={
+            "group_id": group.group_id if k == 0 else f"{group.group_id}-{k + 1}", "members": members[start:end]}))
+        start = end
+    return tuple(out)
+
+
+def plan(group: Group, can_group: Callable[[str], bool], most: int) -> list[Step]:
+    """Per receiver of the group's members (first seen first): the members it gets, and the
+    grouped messages they go as — two or more members, to a receiver whose channel can group,
+    at most `most` members a message (what one message can list in full)."""
+    if most < 2:
+        raise ValueError(f"a grouped message needs room for two members, not {most}")
     receivers: dict[str, list[Notice]] = {}
     for notice in group.members:
         for receiver in dict.fromkeys(notice.alert.receivers):
             receivers.setdefault(receiver, []).append(notice)
     return [Step(receiver=r, members=tuple(ms),
-                 grouped=tuple(ms) if len(ms) >= 2 and can_group(r) else ())
+                 messages=parts(group, tuple(ms), most) if len(ms) >= 2 and can_group(r) else ())
             for r, ms in receivers.items()]
-
-
-def subset(group: Group, members: tuple[Notice, ...]) -> Group:
-    """The group as one receiver gets it (the members routed to that receiver)."""
-    return group.model_copy(update={"members": members})

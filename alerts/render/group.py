@@ -71,7 +71,8 @@ def _slack_incident(number: int, alert: Alert) -> SectionBlock:
 
 def render_group_slack(group: Group) -> SlackMessage:
     """The Block Kit message for a group: `N × title` header, the places, one section per
-    incident (at most INCIDENTS_MAX; the rest counted), and a context line."""
+    incident (at most INCIDENTS_MAX; the rest counted, though alerts/deliver/group.py never
+    sends a larger part), and a context line."""
     alerts = _alerts(group)
     first, title = _title(group)
     emoji = LEVEL_EMOJI.get(first.level, "")

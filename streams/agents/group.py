@@ -4,11 +4,15 @@ A rule with `group` (alerts/noise/group.py) makes the deliver stage publish a ne
 first notice to the groups topic, keyed by the group key, so every member of a group meets
 on one worker whatever partition its incident is on. `collect` adds it to the `groups` table
 (changelog-backed, keyed by group key); the member that opens a group also publishes when the
-group is due to the group-due topic (same key, same partition, so the same worker owns both).
-`release` works through that topic in order, waits until the head is due, closes the group,
-sends it (alerts/deliver/group.py) and hands every member back to its incident through the
-retry topic (keyed by incident key). The input offset is committed only after all of that,
-so a crash replays the due message and the ledger keeps the replay from sending twice.
+group is due to the group-due topic (same key, same partition, so the same worker owns both);
+a redelivered member of a group not closing yet publishes it again (the stage may have died
+between the table write and the send). `release` works through that topic in order: a due
+message whose group is not due yet is held at most a second, then published again at the
+tail and acked (faust's rebalance and shutdown wait for every held event); a due one closes
+the group, sends it (alerts/deliver/group.py) and hands every member back to its incident
+through the retry topic (keyed by incident key). The input offset is committed only after
+all of that, so a crash replays the due message and the ledger keeps the replay from sending
+twice.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from alerts.deferral import Deferred
 from alerts.deliver.group import release as release_group
 from alerts.deliver.retry import RetryPolicy
 from alerts.incidents import IncidentState, Notice
-from alerts.noise.group import Due, GroupBook, Member, close, finish, group_key, join, start_waiting
+from alerts.noise.group import (
+    Due, GroupBook, Member, close, finish, group_id_for, group_key, hold_for, join, release_step, start_waiting,
+)
 
 from .. import metrics
 from ..tables import JsonTable
@@ -68,7 +74,8 @@ def register(app, topics, runtime) -> None:
                 if due is not None:
                     await (await topics.groups_due.send(key=member.group_key.encode(),
                                                         value=due.model_dump_json().encode()))
-                    log.info("group %s opened by alert %s, due %s", due.group_id, alert.alert_id,
+                    how = "opened by" if due.group_id == group_id_for(member.group_key, alert.alert_id) else "due again for"
+                    log.info("group %s %s alert %s, due %s", due.group_id, how, alert.alert_id,
                              due.due_at.isoformat(), extra={"alert_id": alert.alert_id, "rule_id": alert.rule_id})
                 else:
                     log.info("alert %s joins group %s", alert.alert_id, member.group_key,
@@ -84,9 +91,13 @@ def register(app, topics, runtime) -> None:
         async for event in stream.events():
             try:
                 due = Due.model_validate_json(event.message.value)
-                wait = (due.due_at - rt.clock()).total_seconds()
-                if wait > 0:  # the head of the partition: later groups are due later (or soon after)
-                    await asyncio.sleep(wait)
+                pause = hold_for(due, rt.clock())
+                if pause > 0:  # briefly only: a rebalance or a shutdown waits until this event is acked
+                    await asyncio.sleep(pause)
+                if release_step(due, rt.clock()) == "requeue":
+                    if any(g.group_id == due.group_id for g in book(due.group_key).groups):
+                        await (await topics.groups_due.send(key=due.group_key.encode(), value=event.message.value))
+                    continue
                 updated, group = close(book(due.group_key), due.group_id)
                 if group is None:
                     continue  # released already: a replayed due message

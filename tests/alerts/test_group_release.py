@@ -4,12 +4,14 @@ the group and each member, and every member handed on for its incident."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 from alerts.channels.base import DeliveryResult
 from alerts.deliver.group import release
 from alerts.deliver.ledger import MemoryLedger
 from alerts.deliver.retry import RetryPolicy
 from alerts.noise.group import GroupBook, join
+from alerts.render.group import INCIDENTS_MAX, render_group_slack
 from tests.alerts.fakes import GroupingChannel, RecordingSleep, ScriptedChannel, no_jitter
 from tests.alerts.noise.test_group import NOW, member, killing
 
@@ -60,4 +62,35 @@ def test_a_failed_group_leaves_its_members_to_go_alone():
     results, handed = run(group, {SLACK: slack}, ledger)
     assert len(slack.groups) == QUICK.max_attempts
     assert results[0][1].status == "retryable" and len(handed) == 2
+    assert not any(ledger.delivered(n.alert.alert_id, SLACK) for n in group.members)
+
+
+def test_a_group_too_large_for_one_message_goes_as_several_each_listing_every_member():
+    # One Slack message lists at most INCIDENTS_MAX incidents in full; the rest would only be
+    # counted ("… and N more"), yet recorded as delivered: their details would never arrive.
+    count = INCIDENTS_MAX + 1
+    group, ledger = burst(count, (SLACK,)), MemoryLedger()
+    slack = GroupingChannel(SLACK, [DeliveryResult.success("ok", ref="1700.1"),
+                                    DeliveryResult.success("ok", ref="1700.2")])
+    results, handed = run(group, {SLACK: slack}, ledger)
+    assert [len(g.members) for g in slack.groups] == [24, 23] and len(handed) == count
+    assert [r.ref for _, r in results] == ["1700.1", "1700.2"]
+    for part, ts in zip(slack.groups, ("1700.1", "1700.2")):
+        assert "more incidents" not in json.dumps(render_group_slack(part).blocks)
+        assert all(ledger.get(n.alert.alert_id, SLACK).ref == ts for n in part.members)
+        assert ledger.delivered(part.group_id, SLACK)
+    # Replayed after a crash: nothing is sent again.
+    run(group, {SLACK: slack}, ledger)
+    assert len(slack.groups) == 2
+
+
+def test_a_channel_that_raises_on_a_group_fails_it_and_its_members_go_alone():
+    class Raising(GroupingChannel):
+        async def send_group(self, group):
+            raise RuntimeError("bug in the channel")
+
+    group, ledger = burst(2, (SLACK,)), MemoryLedger()
+    results, handed = run(group, {SLACK: Raising(SLACK)}, ledger)
+    assert results == [(SLACK, DeliveryResult.permanent("channel raised RuntimeError: bug in the channel"))]
+    assert ledger.get(group.group_id, SLACK).status == "permanent" and len(handed) == 2
     assert not any(ledger.delivered(n.alert.alert_id, SLACK) for n in group.members)

@@ -114,3 +114,32 @@ def test_a_group_survives_the_worker_killed_during_its_wait(pipeline, slack_api,
     assert len(posts) == 1 and "4 × People killed" in posts[0]["text"], [p["text"] for p in posts]
     assert len(set(ALERT_ID.findall(json.dumps(posts[0]["blocks"])))) == 4
     assert len(smtp_server.received) == 1
+
+
+def test_sigterm_during_a_group_wait_stops_the_worker_and_the_group_goes_out_after_restart(
+        pipeline, slack_api, smtp_server):
+    # The release agent must not hold the due message for the whole wait: faust's shutdown (and
+    # rebalance) waits for every event to be acked, so the worker would not stop before the
+    # group is due. The stop's grace period (20 s) is well inside the 45 s wait.
+    publish_reports(pipeline.settings, [killing(town) for town in BURST])
+    worker = WorkerProcess(pipeline).start()
+    try:
+        wait_until(lambda: worker.log().count("GROUPED [medium]") >= 4 and "opened by alert" in worker.log(), 240,
+                   lambda: f"four members grouped; log tail:\n{worker.log()[-3000:]}")
+        code = worker.stop(timeout=20)
+    finally:
+        worker.kill()
+    assert code == 0, f"exit {code} (negative: killed after the grace period); log tail:\n{worker.log()[-3000:]}"
+    assert slack_api.messages() == [] and smtp_server.received == []
+
+    with WorkerProcess(pipeline) as worker:
+        slack_api.wait_for(1, timeout=240)
+        smtp_server.wait_for(1, timeout=60)
+        wait_until(lambda: worker.log().count("deferred delivery done") >= 8, 60,
+                   lambda: f"members back in their incidents; log tail:\n{worker.log()[-3000:]}")
+        time.sleep(3)
+        assert worker.process.poll() is None, worker.log()
+
+    posts = slack_api.messages()
+    assert len(posts) == 1 and "4 × People killed" in posts[0]["text"], [p["text"] for p in posts]
+    assert len(smtp_server.received) == 1

@@ -11,7 +11,8 @@ from alerts.incidents import decide
 from alerts.model import GroupPolicy, alert_id_for
 from alerts.noise.gate import gate
 from alerts.noise.group import (
-    GroupBook, Member, close, finish, group_key, is_waiting_member, join, plan, start_waiting, stop_waiting,
+    HOLD_MAX_SECONDS, Due, GroupBook, Member, close, finish, group_key, hold_for, is_waiting_member, join, plan,
+    release_step, start_waiting, stop_waiting,
 )
 from tests.factories import SEED_FIRED_AT, place, seed_alert, seed_event, source
 
@@ -54,11 +55,32 @@ def test_the_first_member_opens_a_group_due_after_the_wait_and_the_rest_join_it(
     assert [m.alert.event.report_id for m in group.members] == ["r1", "r2", "r3"]
 
 
-def test_a_redelivered_member_changes_nothing():
-    book, _ = join(GroupBook(), member(killing(1)), NOW)
+def test_a_redelivered_member_changes_nothing_but_its_open_group_is_due_again():
+    # The stage may have written the table and died before publishing the Due: the replayed
+    # member must publish it again, or the group is never released.
+    book, due = join(GroupBook(), member(killing(1)), NOW)
     book, _ = join(book, member(killing(2)), NOW)
-    assert join(book, member(killing(2)), NOW) == (book, None)
-    assert join(book, member(killing(1)), NOW) == (book, None)
+    later = NOW + timedelta(seconds=10)
+    assert join(book, member(killing(2)), later) == (book, due)
+    assert join(book, member(killing(1)), later) == (book, due)
+    # A closing group is being released (its Due is out): nothing to publish.
+    closed, _ = close(book, due.group_id)
+    assert join(closed, member(killing(2)), later) == (closed, None)
+
+
+DUE = Due(group_key="k", group_id="grp-1", due_at=NOW + timedelta(seconds=20))
+
+
+@pytest.mark.parametrize("now, hold, step", [
+    (NOW, HOLD_MAX_SECONDS, "requeue"),                                  # 20 s to go: held a second at most
+    (NOW + timedelta(seconds=19.5), 0.5, "requeue"),                    # (the clock is read again after)
+    (NOW + timedelta(seconds=20), 0.0, "release"),
+    (NOW + timedelta(minutes=5), 0.0, "release"),                        # late (a worker was down)
+    (DUE.due_at.replace(tzinfo=None), 0.0, "release"),                   # a naive clock is UTC
+])
+def test_a_due_message_is_held_a_second_at_most_then_released_or_requeued(now, hold, step):
+    assert hold_for(DUE, now) == pytest.approx(hold)
+    assert release_step(DUE, now) == step
 
 
 def test_a_closed_group_takes_no_one_and_a_late_member_opens_the_next():
@@ -95,9 +117,37 @@ def test_plan(receivers, can_group, expected):
     book = GroupBook()
     for n, routed in enumerate(receivers, 1):
         book, _ = join(book, member(killing(n, receivers=routed)), NOW)
-    steps = plan(book.groups[0], lambda r: r in can_group)
+    steps = plan(book.groups[0], lambda r: r in can_group, most=46)
     numbers = lambda notices: [int(n.alert.event.report_id[1:]) for n in notices]  # noqa: E731
-    assert {s.receiver: (numbers(s.grouped), numbers(s.members)) for s in steps} == expected
+    assert all(len(s.messages) <= 1 for s in steps)
+    grouped = {s.receiver: [n for m in s.messages for n in m.members] for s in steps}
+    assert {s.receiver: (numbers(grouped[s.receiver]), numbers(s.members)) for s in steps} == expected
+
+
+@pytest.mark.parametrize("count, most, sizes", [
+    (46, 46, [46]),
+    (47, 46, [24, 23]),          # even parts: never one member left over on its own
+    (92, 46, [46, 46]),
+    (120, 46, [40, 40, 40]),
+    (7, 3, [3, 2, 2]),
+    (2, 2, [2]),
+])
+def test_a_large_group_goes_as_messages_of_at_most_most_members(count, most, sizes):
+    book = GroupBook()
+    for n in range(1, count + 1):
+        book, _ = join(book, member(killing(n, receivers=("slack:syria-watch",))), NOW)
+    group = book.groups[0]
+    [step] = plan(group, lambda r: True, most)
+    assert [len(m.members) for m in step.messages] == sizes
+    assert [n for m in step.messages for n in m.members] == list(step.members) == list(group.members)
+    assert [m.group_id for m in step.messages] == [group.group_id] + [f"{group.group_id}-{k}" for k in range(2, len(sizes) + 1)]
+    assert plan(group, lambda r: True, most) == [step]  # a replayed release finds the same parts
+
+
+def test_a_message_needs_room_for_two():
+    book, _ = join(GroupBook(), member(killing(1)), NOW)
+    with pytest.raises(ValueError, match="room for two members, not 1"):
+        plan(book.groups[0], lambda r: True, 1)
 
 
 def test_updates_wait_with_the_incident_and_go_out_after_the_group():
