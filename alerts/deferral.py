@@ -26,6 +26,7 @@ class Deferred(BaseModel):
     receiver: str
     deferred_at: datetime
     reason: str
+    grouped: bool = False  # a member of a group (alerts/noise/group.py) handed back to its incident
 
 
 def must_defer(state: IncidentState, receiver: str) -> bool:

@@ -97,6 +97,7 @@ class IncidentState(_Model):
     held_changes: tuple[str, ...] = ()
     sent: int = 0
     last_sent_at: datetime | None = None
+    grouping: str | None = None  # the group key while the first message waits for its group
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-safe dict (datetimes as ISO 8601 strings, tuples as lists)."""

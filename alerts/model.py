@@ -22,6 +22,14 @@ class RealertPolicy(Frozen):
     max_seconds: float | None = None
 
 
+class GroupPolicy(Frozen):
+    """The rule's `group`: new incidents with equal `by` labels within `wait_seconds` of the
+    first go out as one message (alerts/noise/group.py)."""
+
+    by: tuple[str, ...] = ()
+    wait_seconds: float
+
+
 class InhibitedBy(Frozen):
     """The alert that mutes this one (a rule with `inhibits`), and until when."""
 
@@ -59,6 +67,7 @@ class Alert(Frozen):
     own_incident_key: str | None = None
     realert: RealertPolicy | None = None
     inhibited_by: InhibitedBy | None = None
+    group: GroupPolicy | None = None
 
 
 def alert_id_for(rule_id: str, event_id: str) -> str:

@@ -47,7 +47,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -230,15 +230,21 @@ def score(ruleset: RuleSet, firings: Iterable[Firing], gold: Iterable[GoldRow] =
     return scores
 
 
-def summary(scores: dict[str, RuleScore], totals: Counter) -> list[str]:
-    """A table of the scores and a totals line, for people (standard error)."""
+def summary(scores: dict[str, RuleScore], totals: Counter, received: Mapping[str, Counter] | None = None) -> list[str]:
+    """A table of the scores and a totals line, for people (standard error). With `received`
+    (per rule: message / update / inhibited / realert counts), what the watch officer would have got."""
     def pct(value: float | None) -> str:
         return "-" if value is None else f"{value:.2f}"
 
     width = max([len("rule"), *(len(r) for r in scores)])
-    lines = [f"{'rule':<{width}}  alerts  reports     tp     fp     fn  precision  recall"]
+    seen = "  messages  updates  inhibited  realert" if received is not None else ""
+    lines = [f"{'rule':<{width}}  alerts{seen}  reports     tp     fp     fn  precision  recall"]
     for rule_id, s in scores.items():
         figures = (f"{s.tp:>5}  {s.fp:>5}  {s.fn:>5}" if s.scored else f"{'-':>5}  {'-':>5}  {'-':>5}")
-        lines.append(f"{rule_id:<{width}}  {s.alerts:>6}  {len(s.reports):>7}  {figures}  {pct(s.precision):>9}  {pct(s.recall):>6}")
+        got = received.get(rule_id, Counter()) if received is not None else None
+        officer = (f"  {got['message']:>8}  {got['update']:>7}  {got['inhibited']:>9}  {got['realert']:>7}"
+                   if got is not None else "")
+        lines.append(f"{rule_id:<{width}}  {s.alerts:>6}{officer}  {len(s.reports):>7}  {figures}  "
+                     f"{pct(s.precision):>9}  {pct(s.recall):>6}")
     lines.append(", ".join(f"{value} {name}" for name, value in totals.items()))
     return lines

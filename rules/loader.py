@@ -176,6 +176,8 @@ def _compile_rule(doc: Located, library: _Library, aliases, receivers: set[str])
         errors.append(doc.diag(("new_term",), "R003", "a rule takes `window` or `new_term`, not both"))
     if isinstance(data.get("inhibits"), dict):
         errors.extend(_field_paths(doc, ("inhibits", "same"), data["inhibits"].get("same"), "inhibits.same"))
+    if isinstance(data.get("group"), dict):
+        errors.extend(_field_paths(doc, ("group", "by"), data["group"].get("by"), "group.by"))
     if isinstance(data.get("dedup"), dict):
         errors.extend(_field_paths(doc, ("dedup", "key"), data["dedup"].get("key"), "dedup.key"))
     for i, test in enumerate(data.get("tests") if isinstance(data.get("tests"), list) else []):

@@ -3,7 +3,7 @@
 Keys of a rule: id, title, description, level, status, owner, tags, references, when (the
 condition, rules/conditions.py), unless (an exception in the same language), window or
 new_term (stateful rules, rules/windows.py), gold (backtest criterion, rules/backtest.py),
-dedup, notify, tests; and the noise controls inhibits and realert (alerts/noise/). A document
+dedup, notify, tests; and the noise controls inhibits, realert and group (alerts/noise/). A document
 holding `quiet_hours:` (QuietHours) sets recurring quiet windows for the whole rule set.
 """
 
@@ -143,6 +143,29 @@ class Realert(BaseModel):
         return self
 
 
+class Group(BaseModel):
+    """`group: {by: [location.admin1_code], wait: 30s}`: new incidents of this rule with equal
+    `by` values that start within `wait` of the first go out as one message (Alertmanager's
+    group_wait); the rule id is always part of the group."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    by: tuple[str, ...] = ()
+    wait: str = "30s"
+
+    @field_validator("wait")
+    @classmethod
+    def _wait(cls, value: str) -> str:
+        # The first alert of a burst waits this long: an hour is already a long time unseen.
+        if not timedelta(0) < parse_duration(value) <= timedelta(hours=1):
+            raise ValueError("must be longer than zero and at most 1h")
+        return value
+
+    @property
+    def period(self) -> timedelta:
+        return parse_duration(self.wait)
+
+
 _CLOCK = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 Day = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 DAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -231,6 +254,7 @@ class RuleSpec(BaseModel):
     notify: tuple[str, ...] = ()
     inhibits: Inhibits | None = None
     realert: Realert | None = None
+    group: Group | None = None
     tests: tuple[RuleTest, ...] = ()
 
 

@@ -1,6 +1,9 @@
 """The faust application: topics for every stage and its dead letters, and the three agents.
 
 reports -> [extract] -> events -> [match] -> alerts -> [deliver] -> Slack / email
+A rule's `group` sends new incidents through alerts.groups -> [group] -> alerts.groups.due ->
+[group release] -> one message for the burst, then each member back to its incident through
+the retry topic (streams/agents/group.py).
 Each stage has a `<topic>.dlq`; deliveries that fail for good go to the deliveries DLQ.
 """
 
@@ -28,6 +31,8 @@ class Topics:
     alerts_dlq: faust.TopicT
     deliveries_dlq: faust.TopicT
     deliveries_retry: faust.TopicT
+    groups: faust.TopicT
+    groups_due: faust.TopicT
 
 
 def create_app(settings: Settings, prebuilt: Runtime | None = None) -> faust.App:
@@ -65,6 +70,8 @@ def create_app(settings: Settings, prebuilt: Runtime | None = None) -> faust.App
         alerts_dlq=topic(settings.dlq(settings.alerts_topic)),
         deliveries_dlq=topic(settings.deliveries_dlq_topic),
         deliveries_retry=topic(settings.deliveries_retry_topic),
+        groups=topic(settings.groups_topic),
+        groups_due=topic(settings.groups_due_topic),
     )
     runtime_holder: dict[str, Runtime] = {"rt": prebuilt} if prebuilt else {}
 

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     session_timeout_seconds: float = Field(10.0, gt=0)
     deliveries_dlq_topic: str = "watchfloor.deliveries.dlq"
     deliveries_retry_topic: str = "watchfloor.deliveries.retry"
+    # Group wait (alerts/noise/group.py): members by group key, and when each group is due.
+    groups_topic: str = "watchfloor.alerts.groups"
+    groups_due_topic: str = "watchfloor.alerts.groups.due"
     silences_topic: str = "watchfloor.silences"  # compacted; every worker reads all of it
 
     # Extraction
@@ -148,7 +151,7 @@ class Settings(BaseSettings):
     def all_topics(self) -> list[str]:
         stages = [self.reports_topic, self.events_topic, self.alerts_topic]
         return [*stages, *(self.dlq(t) for t in stages), self.deliveries_dlq_topic, self.deliveries_retry_topic,
-                self.silences_topic]
+                self.groups_topic, self.groups_due_topic, self.silences_topic]
 
     def redacted(self) -> dict:
         """The effective configuration with every secret replaced by '**********'.

@@ -25,10 +25,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from alerts.channels.base import DeliveryResult
 from alerts.model import Alert
+from alerts.render.group import render_group_slack
 from alerts.render.slack import SlackMessage, render_slack
 
 if TYPE_CHECKING:
     from alerts.incidents import Notice
+    from alerts.noise.group import Group
 
 DEFAULT_BASE_URL = "https://slack.com/api/"
 
@@ -113,6 +115,14 @@ class SlackChannel:
         thread_ts = notice.thread_ref(self.name) if notice is not None else None
         # A render hook may predate notices: pass one only when there is a thread to reply in.
         message = self.render(alert, notice) if thread_ts else self.render(alert)
+        return await self._post(message, thread_ts)
+
+    async def send_group(self, group: Group) -> DeliveryResult:
+        """Post a group of new incidents (alerts/noise/group.py) as one message; `ref` is its
+        ts, the thread root of every incident in it."""
+        return await self._post(render_group_slack(group), None)
+
+    async def _post(self, message: SlackMessage, thread_ts: str | None) -> DeliveryResult:
         extra: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}
         try:
             response = await self.client.chat_postMessage(

@@ -16,9 +16,11 @@ import aiosmtplib
 from alerts.channels.base import DeliveryResult
 from alerts.model import Alert
 from alerts.render.email import render_email
+from alerts.render.group import render_group_email
 
 if TYPE_CHECKING:
     from alerts.incidents import Notice
+    from alerts.noise.group import Group
 
 
 def classify_smtp_error(exc: BaseException) -> DeliveryResult:
@@ -100,6 +102,14 @@ class SmtpChannel:
         else:
             message = self.render(alert, self.sender, self.to, cc=self.cc, notice=notice,
                                   in_reply_to=notice.thread_ref(self.name))
+        return await self._send(message)
+
+    async def send_group(self, group: Group) -> DeliveryResult:
+        """Send a group of new incidents (alerts/noise/group.py) as one email; `ref` is its
+        Message-ID, which updates of every incident in it reply to."""
+        return await self._send(render_group_email(group, self.sender, self.to, cc=self.cc))
+
+    async def _send(self, message: EmailMessage) -> DeliveryResult:
         try:
             refused, reply = await aiosmtplib.send(
                 message,

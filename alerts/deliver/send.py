@@ -27,19 +27,22 @@ ALREADY_DELIVERED = "already delivered (ledger)"
 NO_CHANNEL = "no channel configured for this receiver"
 
 
-async def _one(
-    alert: Alert, receiver: str, channel: Channel, ledger: Ledger, policy: RetryPolicy,
-    sleep: Sleep, rng: Callable[[], float], notice: Notice | None,
+async def send_once(
+    key: str, alert: Alert, receiver: str, channel: Channel, ledger: Ledger, policy: RetryPolicy,
+    sleep: Sleep, rng: Callable[[], float], notice: Notice | None = None,
 ) -> DeliveryResult:
-    if ledger.delivered(alert.alert_id, receiver):
-        previous = ledger.get(alert.alert_id, receiver)
+    """One message to one receiver, recorded in the ledger under (`key`, receiver): the alert
+    id for an alert, the group id for a grouped message (alerts/deliver/group.py). Already `ok`
+    there: not sent again, its ref returned. A channel that raises gets a permanent failure."""
+    if ledger.delivered(key, receiver):
+        previous = ledger.get(key, receiver)
         return DeliveryResult.success(ALREADY_DELIVERED, ref=previous.ref if previous else None)
     try:
         result = await send_with_retry(channel, alert, policy, sleep=sleep, rng=rng, notice=notice)
     except Exception as exc:  # a channel bug must not stop the other receivers
-        log.exception("channel %s raised on alert %s", receiver, alert.alert_id)
+        log.exception("channel %s raised on %s", receiver, key)
         result = DeliveryResult.permanent(f"channel raised {type(exc).__name__}: {exc}")
-    ledger.record(alert.alert_id, receiver, result)
+    ledger.record(key, receiver, result)
     return result
 
 
@@ -66,7 +69,7 @@ async def deliver(
     jobs = {}
     for receiver in receivers:
         if receiver in channels:
-            jobs[receiver] = _one(alert, receiver, channels[receiver], ledger, policy, sleep, rng, notice)
+            jobs[receiver] = send_once(alert.alert_id, alert, receiver, channels[receiver], ledger, policy, sleep, rng, notice)
         else:
             log.warning("alert %s: %s for %r", alert.alert_id, NO_CHANNEL, receiver)
     done = dict(zip(jobs, await asyncio.gather(*jobs.values())))

@@ -8,5 +8,6 @@ One file per concept:
     province.py     the match stage's step: recent incidents and inhibitions, per province
     quiet.py        recurring quiet hours
     realert.py      how often updates of an open incident may notify
+    group.py        group wait: a burst of new incidents of one rule as one message
     gate.py         the deliver stage's step: send, or hold back with a reason
 """

@@ -6,6 +6,7 @@ before any receiver is tried. The reasons, in the order they are checked:
     silenced     an active silence matches the alert (alerts/silences.py; looked up by the caller)
     inhibited    the match stage marked it: a recent alert of the same place mutes it (inhibit.py)
     quiet_hours  a quiet window holds its level at `now` (quiet.py; the processing clock)
+    group_wait   an update of an incident whose first message still waits for its group (group.py)
     realert      an update of an open incident before its rule's realert interval (realert.py)
 
 A held alert stays in the incident (facts and sources merged, so later messages are right),
@@ -30,7 +31,7 @@ from .quiet import describe, holding
 from .realert import due, next_due
 
 CORROBORATION = "now corroborated by "
-Reason = Literal["silenced", "inhibited", "quiet_hours", "realert"]
+Reason = Literal["silenced", "inhibited", "quiet_hours", "group_wait", "realert"]
 
 
 class Suppression(BaseModel):
@@ -71,6 +72,8 @@ def why_held(notice: Notice, state: IncidentState, now: datetime, silence: Silen
     window = holding(alert.level, _utc(now), quiet_hours)
     if window is not None:
         return Suppression(reason="quiet_hours", detail=describe(window))
+    if notice.kind == "update" and state.grouping is not None:
+        return Suppression(reason="group_wait", detail="the incident's first message waits for its group")
     at = _utc(alert.fired_at)
     last = _utc(state.last_sent_at) if state.last_sent_at else None
     if notice.kind == "update" and not due(alert.realert, state.sent, last, at):

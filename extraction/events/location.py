@@ -10,7 +10,6 @@ Street", a small place abroad) are dropped: resolve returns None.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from spacy.tokens import Doc
 
@@ -18,6 +17,10 @@ from rules.event import Place
 
 from ..components.lexicon import PlaceMention
 from ..gazetteer.places import Gazetteer, PlaceEntry, country_name, fold, iso3
+from ..gazetteer.theatres import load_theatres
+from .candidates import (  # noqa: F401
+    _acronym, _by_alias, _exact_country, _exonym, _known, _locality, _part_of_a_name, _weak,
+)
 from .place_chains import _chains, _linked, _relation, _role, _same_province  # noqa: F401
 from .place_words import (  # noqa: F401
     _AREA_NOUNS, _QUALIFIER_WORDS, _PROVINCE_AFTER, _PROVINCE_BEFORE, _PRECISION_RANK, _PROVINCE_WORDS,
@@ -38,21 +41,19 @@ class _Reading:
     redundant: bool = False
 
 
-def _exact_country(entry: PlaceEntry, text_key: str) -> bool:
-    """A country read by one of its names ("Macedonia", "Ivory Coast"): a country's entry is
-    listed only under its own names (see _known for the one exception, which it leaves out)."""
-    return entry.precision == "country"
-
-
 def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province: bool,
           context: set[str], text_key: str, *, role: str | None = None, chain: list[tuple[PlaceEntry, ...]] = (),
-          named: frozenset[str] = frozenset()) -> PlaceEntry:
+          named: frozenset[str] = frozenset(), theatre: frozenset[str] = frozenset()) -> PlaceEntry:
     """The most plausible reading of a mention.
 
-    In order: the overlay; a country's own name; agreement with the other names of its address
-    chain (same province counts twice, same country once); with the provinces and countries
-    the other places of the sentence can be (`context`: "Salamanca ... Guanajuato"); with the
-    provinces the report names elsewhere (`named`); the focus country; the precision the words
+    In order: the overlay; a country's own name; in a report that names a theatre, a province
+    another name of the address chain is ("Vasylivka, Zaporizhzhia oblast" in a JFO report), then
+    the provinces of the theatre (`theatre`: "Azov, Donetsk" in an OSCE SMM report is not the Azov
+    and Donetsk of Rostov); agreement with the other names of its address chain (same province counts twice, same
+    country once); for a name after a comma or before "state", its province reading; with the
+    provinces and countries the other places of the sentence can be (`context`: "Salamanca ...
+    Guanajuato"); with the provinces the report names elsewhere (`named`); the focus country;
+    the precision the words
     around it call for; population.
     """
     role = role or ("province" if want_province else "place")
@@ -66,11 +67,18 @@ def _pick(candidates: tuple[PlaceEntry, ...], country: str | None, want_province
 
     def score(entry: PlaceEntry):
         agree = sum(max((_relation(entry, other) for other in others), default=0) for others in chain)
+        # the province the chain names is said outright, the theatre only implied by the report
+        stated = sum(any(o.precision == "admin1" and _same_province(entry, o) for o in others)
+                     for others in chain) if theatre else 0
         return (
             entry.from_overlay,
             # "Mexico" is the country, but "Los Reyes Acozac, Mexico" may be in the state of Mexico
-            _exact_country(entry, text_key) and (role == "place" or (role == "container" and not chain)),
+            _exact_country(entry) and (role == "place" or (role == "container" and not chain)),
+            stated,
+            entry.admin1_code in theatre if entry.admin1_code else False,
             agree,
+            # "La Sabana, Guerrero": the state the words name, whatever else the sentence names
+            role in ("province", "container") and entry.precision == "admin1",
             (entry.admin1_code in context) + (entry.country_code in context),
             entry.admin1_code in named if entry.admin1_code else False,
             entry.country_code == country,
@@ -91,7 +99,8 @@ def context_codes(mentions: list[PlaceMention]) -> list[set[str]]:
 
 
 def _read_chain(doc: Doc, mentions: list[PlaceMention], chain: list[int], country: str | None,
-                contexts: list[set[str]], named: frozenset[str]) -> dict[int, _Reading]:
+                contexts: list[set[str]], named: frozenset[str], theatre: frozenset[str] = frozenset()
+                ) -> dict[int, _Reading]:
     readings: dict[int, _Reading] = {}
     for i in chain:
         mention = mentions[i]
@@ -103,7 +112,7 @@ def _read_chain(doc: Doc, mentions: list[PlaceMention], chain: list[int], countr
             role = "province"  # "the countryside of Aleppo", "rural Damascus"
         text_key = fold(doc[mention.start:mention.end].text)
         entry = _pick(mention.candidates, country, role == "province", contexts[i], text_key,
-                      role=role, chain=others, named=named)
+                      role=role, chain=others, named=named, theatre=theatre)
         readings[i] = _Reading(entry)
     # "Yemen (Hays, Al Hudaydah)": the country adds nothing to the names after it.
     first = readings[chain[0]].entry
@@ -148,80 +157,6 @@ def _sentences(doc: Doc) -> list[list[PlaceMention]]:
     return list(groups.values())
 
 
-def _acronym(text: str) -> bool:
-    """"US", "UN", "NAF": capitals only, a few letters."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return 0 < len(letters) <= 5 and text.isupper()
-
-
-def _by_alias(entry: PlaceEntry, key: str) -> bool:
-    """A town matched through one of its alternate names only ("Molotov" for Perm, "Cola" for
-    Kola): former and foreign-language names that are often ordinary words in English."""
-    return entry.precision == "town" and not entry.from_overlay and fold(entry.name) != key
-
-
-def _exonym(entry: PlaceEntry, key: str) -> bool:
-    """An alternate name a city is known by abroad: "Kiev", "Odessa", "Bombay" (a city of a
-    million, spelt much like its name, or of five million), not "Kotwali" for Rangpur."""
-    if entry.population >= 5_000_000:
-        return True
-    return entry.population >= 1_000_000 and SequenceMatcher(None, key, fold(entry.name)).ratio() >= 0.5
-
-
-def _known(doc: Doc, mention: PlaceMention, country: str | None, gaz: Gazetteer | None = None) -> PlaceMention:
-    """The mention with the readings worth weighing.
-
-    - A name in capitals ("US", "AA") reads only as a place written that way (the overlay's "J&K").
-    - "Hays city": also the readings of "Hays".
-    - A town abroad matched by an alternate name only counts as an exonym ("Kiev"; see _exonym).
-    - Small places known by their own name only (the gazetteer's `minor` villages) are a last
-      resort: read only for a name the gazetteer knows no other way, and only in the report's
-      focus country, else a word such as "Martyr" or "Serail" would be a village somewhere.
-    """
-    text = doc[mention.start:mention.end].text
-    key = fold(text)
-    kept = mention.candidates
-    words = key.split(" ")
-    if gaz is not None and len(words) > 1 and words[-1] in _SETTLEMENT_WORDS:
-        # "Hays city" is the name of a town in Kansas and the city of Hays in Yemen
-        kept = kept + tuple(c for c in gaz.by_name.get(" ".join(words[:-1]), ())
-                            if c not in kept and c.precision != "country")
-    if _acronym(text):
-        kept = tuple(c for c in kept if c.from_overlay or c.name.isupper())
-    if country is not None:
-        kept = tuple(c for c in kept if c.country_code == country or not _by_alias(c, key) or _exonym(c, key))
-    if any(c.minor for c in kept):
-        major = tuple(c for c in kept if not c.minor)
-        kept = major or tuple(c for c in kept if c.country_code == country)
-    return mention if kept == mention.candidates else PlaceMention(mention.start, mention.end, kept)
-
-
-def _locality(doc: Doc, mention: PlaceMention) -> bool:
-    """True for a neighbourhood the words say is one: "Santa Maria neighborhood", "the Cano
-    Furado community", "Colonia Vistas del Rio", "Barrio Obrero": a namesake town elsewhere it is not."""
-    after = doc[mention.end:mention.end + 3]
-    if any(t.lower_ in _LOCALITY_AFTER for t in after[:1]) or (
-            len(after) > 1 and after[0].is_alpha and after[0].text[:1].isupper() and after[1].lower_ in _LOCALITY_AFTER):
-        return True
-    before = doc[max(0, mention.start - 3):mention.start]
-    return any(t.lower_ in _LOCALITY_BEFORE for t in before)
-
-
-def _weak(entry: PlaceEntry, country: str | None, key: str) -> bool:
-    """A reading too doubtful to stand against the provinces the report names: a village or
-    district name that is also a word ("Federal", "Villa", "Metro", "Portales" of "Colonia Los
-    Portales"), a small namesake elsewhere, a town by an alternate name ("Flores" for Timon).
-    Provinces and countries, large cities, and the overlay's places are taken at their word;
-    abroad only very large cities are."""
-    if entry.from_overlay or entry.precision == "country":
-        return False
-    if _by_alias(entry, key):
-        return not _exonym(entry, key)
-    if country is None or entry.country_code == country:
-        return entry.precision not in ("admin1",) and entry.population < 100_000
-    return entry.population < 500_000
-
-
 @dataclass
 class _DocReadings:
     readings: dict[tuple[int, int], _Reading]
@@ -234,17 +169,24 @@ def _analyse(doc: Doc, country: str | None, gaz: Gazetteer | None = None) -> _Do
     of names followed by "province", "district" and the like); the second prefers them for the
     other names, and a doubtful lone name that is in none of them is placed in the nearest one
     named (an unknown neighbourhood of that province rather than a namesake elsewhere)."""
+    # the provinces of a theatre the report names by its own words ("OSCE SMM": Donetsk, Luhansk)
+    theatre = frozenset(code for t in load_theatres().found(doc.text) if t.country_code == country
+                        for code in t.admin1_codes)
     sentences = []
     for mentions in _sentences(doc):
-        kept = [_known(doc, m, country, gaz) for m in mentions]
+        kept = [_known(doc, m, country, gaz, theatre) for m in mentions]
         kept = [m for m in kept if m.candidates]
+        # "in the Qaisar Dahani areas of Farah city": beside a name said whole, a word of a longer
+        # name the gazetteer does not know says nothing about where
+        whole = [m for m in kept if not _part_of_a_name(doc, m)]
+        kept = whole or kept
         if kept:
             sentences.append((kept, _chains(doc, kept)))
     namings: list[tuple[int, PlaceEntry]] = []
     for mentions, chains in sentences:
         contexts = context_codes(mentions)
         for chain in chains:
-            for i, reading in _read_chain(doc, mentions, chain, country, contexts, frozenset()).items():
+            for i, reading in _read_chain(doc, mentions, chain, country, contexts, frozenset(), theatre).items():
                 role = _role(doc, mentions[i])
                 entry = reading.anchor or reading.entry
                 explicit = (len(chain) > 1 or role in ("province", "district") or (
@@ -256,7 +198,7 @@ def _analyse(doc: Doc, country: str | None, gaz: Gazetteer | None = None) -> _Do
     for mentions, chains in sentences:
         contexts = context_codes(mentions)
         for chain in chains:
-            found = _read_chain(doc, mentions, chain, country, contexts, named)
+            found = _read_chain(doc, mentions, chain, country, contexts, named, theatre)
             if len(chain) == 1 and namings:
                 i = chain[0]
                 entry = found[i].entry
@@ -278,7 +220,11 @@ def _analyse(doc: Doc, country: str | None, gaz: Gazetteer | None = None) -> _Do
         for m in mentions:
             r = readings[(m.start, m.end)]
             street = m.end < len(doc) and doc[m.end].lower_ in _STREET_WORDS
-            if street or (r.entry.precision == "country" and not r.anchor and r.entry.country_code in inside):
+            # "In Barquisimeto, Lara state, migrants returned from Ecuador": a country abroad beside
+            # a place in the report's own country is where people came from or went, not where
+            abroad = country is not None and country in inside and r.entry.country_code != country
+            aside = r.entry.precision == "country" and not r.anchor and (r.entry.country_code in inside or abroad)
+            if street or aside:
                 readings[(m.start, m.end)] = _Reading(r.entry, r.anchor, redundant=True)
     return _DocReadings(readings, named)
 

@@ -56,7 +56,9 @@ def _kind(previous: Draft, current: Draft) -> str | None:
     a, b = previous.event, current.event
     if b.negated:
         return None
-    if a.event_type == "ASSAULT" and b.event_type == "ASSAULT" and not b.victims and b.location is None \
+    told_again = b.location is None or (a.location is not None and a.location.name == b.location.name
+                                        and a.location.admin1_code == b.location.admin1_code)
+    if a.event_type == "ASSAULT" and b.event_type == "ASSAULT" and not b.victims and told_again \
             and b.acled_sub_event_type not in _FOLLOW_UPS:
         return "weapon"
     if a.event_type == "ASSAULT" and "CLASH" in current.values and "CLASH" not in previous.values \

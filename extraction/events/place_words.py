@@ -40,3 +40,16 @@ _PREFERENCE = {  # precision order by what the text says a name is
     "container": ("admin1", "area", "country", "town", "region"),
     "place": ("town", "area", "admin1", "region", "country"),
 }
+# After a name: what kind of place or facility it names ("Kabul airport", "Aden Port", "Bisri Dam").
+_FACILITY_WORDS = {"airport", "airbase", "port", "harbour", "harbor", "bridge", "road", "highway", "square", "camp",
+                   "camps", "prison", "hospital", "university", "base", "checkpoint", "crossing", "market", "mosque",
+                   "church", "frontline", "front", "fronts", "valley", "river", "mountain", "mountains", "island",
+                   "islands", "dam", "roundabout", "junction", "intersection", "crossroads", "station", "beach", "bay",
+                   "border", "strip", "coast", "plain", "plains", "sea", "lake", "mine", "field", "oilfield"}
+# Before a name: capitalised words that are part of how a place is named, not of a longer name
+# ("North Waziristan", "Greater Cairo", "Rural Damascus", "Barangay Poblacion", "Colonia Vallejo").
+_NAME_HEADS = _QUALIFIER_WORDS | _LOCALITY_BEFORE | {
+    "greater", "upper", "lower", "rural", "old", "new", "mount", "city", "town", "village", "district", "province",
+    "governorate", "municipality", "state", "region", "county", "downtown", "central", "in", "at", "near", "from",
+    "to", "into", "of", "on", "and", "or", "the", "between", "towards", "toward", "outside", "inside", "around",
+    "across", "west", "east", "north", "south", "eastern", "western", "northern", "southern"}

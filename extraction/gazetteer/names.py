@@ -23,6 +23,7 @@ _COMMON_WORDS = frozenset(
     independence liberty victory progress unity peace hope union central capital police
     federal national special autonomous metropolitan justice court supreme ministry interior
     defence defense health education labour labor affairs hospital university school prison palace
+    bank mine mile hall post white college naval federation vice mill mineral normal molotov arab grad
     """.split()
 )
 

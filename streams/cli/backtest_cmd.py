@@ -1,7 +1,9 @@
 """`watchfloor backtest`: reports through extraction and the rules, in event-time order.
 
-One JSON line per alert on standard output; a summary per rule (and precision / recall for
-rules with `gold:` when `--acled-gold` is given) on standard error. See rules/backtest.py.
+One JSON line per alert on standard output, with what a watch officer would have received of
+it (`received`: message, update, inhibited, duplicate; alerts/noise/received.py); a summary per
+rule (and precision / recall for rules with `gold:` when `--acled-gold` is given) on standard
+error. See rules/backtest.py.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ def _admin1_resolver(gazetteer):
 
 def run(args) -> int:
     from extraction.pipeline import Extractor, PipelineConfig
+    from alerts.noise.received import as_received
     from extraction.report import Report, ReportError
     from rules.backtest import read_acled, replay, score, summary
     from rules.loader import load_rules
@@ -106,15 +109,29 @@ def run(args) -> int:
     if undated:  # replayed at the latest event time; window/new-term rules skip them if none is dated
         totals["undated events"] = undated
 
-    firings = []
-    for firing in replay(ruleset, events):
-        firings.append(firing)
+    firings = list(replay(ruleset, events))
+    received: dict[str, Counter] = {rule.id: Counter() for rule in ruleset.rules}
+    for firing, (_, outcome) in zip(firings, as_received(_alerts(firings), {r.id: r.spec for r in ruleset.rules})):
         rule = firing.rule
+        received[rule.id][outcome] += 1
         line = {"rule_id": rule.id, "title": rule.spec.title, "level": rule.spec.level,
                 **({"keys": list(firing.keys)} if firing.keys else {}),
-                "event": firing.event.model_dump(mode="json")}
+                "received": outcome, "event": firing.event.model_dump(mode="json")}
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     totals["alerts"] = len(firings)
-    for text in summary(score(ruleset, firings, gold), totals):
+    totals["messages"] = sum(c["message"] for c in received.values())
+    for text in summary(score(ruleset, firings, gold), totals, received):
         print(text, file=sys.stderr)
     return 1 if totals["refused"] else 0
+
+
+def _alerts(firings):
+    """The alerts of the replayed firings, each fired at its event's time (undated: the
+    latest time seen before it), so incident windows measure event time as the replay does."""
+    from alerts.fire import alert_for
+    from rules.windows import event_time
+
+    latest = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    for firing in firings:
+        latest = event_time(firing.event) or latest
+        yield alert_for(firing.rule, firing.event, latest)

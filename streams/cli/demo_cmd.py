@@ -103,6 +103,8 @@ def run(args) -> int:
         "WATCHFLOOR_ALERTS_TOPIC": f"demo-{run_id}.alerts",
         "WATCHFLOOR_DELIVERIES_DLQ_TOPIC": f"demo-{run_id}.deliveries.dlq",
         "WATCHFLOOR_DELIVERIES_RETRY_TOPIC": f"demo-{run_id}.deliveries.retry",
+        "WATCHFLOOR_GROUPS_TOPIC": f"demo-{run_id}.alerts.groups",
+        "WATCHFLOOR_GROUPS_DUE_TOPIC": f"demo-{run_id}.alerts.groups.due",
         "WATCHFLOOR_SILENCES_TOPIC": f"demo-{run_id}.silences",
         "WATCHFLOOR_DATA_DIR": str(base / run_id),
     })

@@ -46,3 +46,16 @@ class RecordingSleep:
 def no_jitter() -> float:
     """rng for RetryPolicy that makes the jitter factor exactly 1."""
     return 0.5
+
+
+class GroupingChannel(ScriptedChannel):
+    """A ScriptedChannel that also sends groups (alerts/noise/group.py), from the same script."""
+
+    def __init__(self, name: str, results: Iterable[DeliveryResult] = (OK,)) -> None:
+        super().__init__(name, results)
+        self.groups: list = []
+
+    async def send_group(self, group) -> DeliveryResult:
+        self.groups.append(group)
+        self.sent.append(group.members[0].alert)  # one attempt, counted with the single sends
+        return self.results[min(len(self.sent), len(self.results)) - 1]

@@ -127,9 +127,18 @@ def test_case_label_mapping():
         pytest.param("Ouest", None, "CM-OU", "CMR", True, id="french-compass-via-pycountry"),
         pytest.param("Kiev", "Kyiv Oblast", "UA-32", "UKR", True, id="oblast-dropped"),
         pytest.param("Al Hudaydah", "Al Ḩudaydah Governorate", None, None, True, id="accents-and-generic-word"),
+        pytest.param("North Sumatra", "Sumatera Utara", "ID-SU", "IDN", True, id="another-name-of-the-code"),
+        pytest.param("Chittagong", "Chattogram", "BD-B", "BGD", True, id="former-name-of-the-code"),
         pytest.param("Paktia", "Paktika", "AF-PKA", "AFG", False, id="neighbour-province"),
+        pytest.param("North Sumatra", "Sumatera Selatan", "ID-SS", "IDN", False, id="another-code's-names"),
         pytest.param("Haifa", "Haifa", "BR-SP", "ISR", False, id="other-country-code"),
         pytest.param("Haifa", None, None, "ISR", False, id="no-prediction"),
+        # a name two codes of one country share is no evidence for either: city versus region
+        pytest.param("Moscow Oblast", None, "RU-MOW", "RUS", False, id="region-for-the-city"),
+        pytest.param("Moscow", None, "RU-MOS", "RUS", False, id="city-for-the-region"),
+        pytest.param("Vientiane Province", None, "LA-VT", "LAO", False, id="province-for-the-prefecture"),
+        pytest.param("Moskva", None, "RU-MOW", "RUS", True, id="a-name-of-one-code-only"),
+        pytest.param("Kyivshchyna", None, "UA-32", "UKR", True, id="the-oblast's-own-alias"),
     ],
 )
 def test_admin1_matches(gold, name, code, iso3, ok):

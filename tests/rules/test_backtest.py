@@ -142,9 +142,26 @@ def test_seed_report_backtest(cli):
     assert {"senior-officer-killed", "group-withdraws-from-province"} <= fired
     assert "mass-casualty-attack" not in fired
     for alert in alerts_of(out):
-        assert set(alert) >= {"rule_id", "title", "level", "event"}
+        assert set(alert) >= {"rule_id", "title", "level", "received", "event"}
         assert alert["event"]["report_id"] == "000_59a2029cee1cc623"
     assert "senior-officer-killed" in err and "1 reports" in err
+
+
+def test_three_outlets_reporting_the_seed_make_one_message_per_incident(cli, tmp_path):
+    text = Path(SEED).read_text()
+    reports = tmp_path / "three.jsonl"
+    reports.write_text("".join(json.dumps({"id": f"r{n}", "text": text, "published_at": "2017-11-25",
+                                           "source": {"name": outlet}}) + "\n"
+                               for n, outlet in enumerate(["SOHR", "Enab Baladi", "North Press"])))
+    code, out, err = cli("backtest", "--no-progress", str(reports))
+    alerts = alerts_of(out)
+    assert code == 0
+    withdrawals = [a["received"] for a in alerts if a["rule_id"] == "group-withdraws-from-province"]
+    assert withdrawals == ["message", "update", "update"]
+    by_rule = {line.split()[0]: line.split() for line in err.splitlines()}
+    assert by_rule["group-withdraws-from-province"][1:5] == ["3", "1", "2", "0"]
+    messages = sum(a["received"] == "message" for a in alerts)
+    assert 0 < messages < len(alerts) and f"{len(alerts)} alerts, {messages} messages" in err
 
 
 def test_seed_report_backtest_with_a_publication_date(cli):
@@ -164,8 +181,9 @@ def test_acled_gold_precision_and_recall(cli, gold_csv):
     assert code == 0
     by_rule = {line.split()[0]: line.split() for line in err.splitlines()}
     # gold positives for mass-casualty: rows 1, 4, 5; extraction finds 25 and 12 dead in 1 and 4
-    assert by_rule["mass-casualty-attack"][1:] == ["2", "2", "2", "0", "1", "1.00", "0.67"]
-    assert by_rule["airstrike-civilian-casualties"][3:] == ["1", "0", "0", "1.00", "1.00"]
+    # alerts, messages, updates, inhibited, realert, reports, tp, fp, fn, precision, recall
+    assert by_rule["mass-casualty-attack"][1:] == ["2", "2", "0", "0", "0", "2", "2", "0", "1", "1.00", "0.67"]
+    assert by_rule["airstrike-civilian-casualties"][7:] == ["1", "0", "0", "1.00", "1.00"]
     assert "4 gold rows, 2 gold rows skipped, 4 reports" in err
     assert {a["event"]["report_id"] for a in alerts_of(out) if a["rule_id"] == "mass-casualty-attack"} == {"acled-SYR1", "acled-SYR4"}
 

@@ -33,6 +33,8 @@ class Pipeline:
             "WATCHFLOOR_ALERTS_TOPIC": f"t-{self.run_id}.alerts",
             "WATCHFLOOR_DELIVERIES_DLQ_TOPIC": f"t-{self.run_id}.deliveries.dlq",
             "WATCHFLOOR_DELIVERIES_RETRY_TOPIC": f"t-{self.run_id}.deliveries.retry",
+            "WATCHFLOOR_GROUPS_TOPIC": f"t-{self.run_id}.alerts.groups",
+            "WATCHFLOOR_GROUPS_DUE_TOPIC": f"t-{self.run_id}.alerts.groups.due",
             "WATCHFLOOR_SILENCES_TOPIC": f"t-{self.run_id}.silences",
             "WATCHFLOOR_DATA_DIR": str(self.root / "var"),
             "WATCHFLOOR_OUTBOX_DIR": str(self.root / "outbox"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from alerts.fire import alerts_for
-from alerts.model import RealertPolicy
+from alerts.model import GroupPolicy, RealertPolicy
 from rules.loader import default_pack, load_rules
 from tests.factories import SEED_FIRED_AT, seed_event
 
@@ -48,3 +48,15 @@ def test_the_default_pack_has_no_quiet_hours_and_one_inhibition():
     sources = {r.id: r.spec.inhibits for r in ruleset.rules if r.spec.inhibits}
     assert list(sources) == ["territory-captured"]
     assert sources["territory-captured"].rules == ("group-first-seen-in-province",)
+
+
+def test_group_loads_from_yaml_and_reaches_the_alert(tmp_path: Path):
+    (tmp_path / "group.yaml").write_text(
+        "id: killing-in-bursts\ntitle: Killing\nlevel: medium\nwhen: {event_type: ASSAULT}\n"
+        "group: {by: [location.admin1_code], wait: 45s}\n"
+        "---\nid: killing-alone\ntitle: Killing\nlevel: medium\nwhen: {event_type: ASSAULT}\n")
+    ruleset = load_rules([tmp_path])
+    assert ruleset.diagnostics == []
+    grouped, alone = sorted(alerts_for(ruleset, seed_event(), SEED_FIRED_AT), key=lambda a: a.rule_id, reverse=True)
+    assert grouped.group == GroupPolicy(by=("location.admin1_code",), wait_seconds=45)
+    assert alone.group is None
