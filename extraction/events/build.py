@@ -21,7 +21,7 @@ from .location import context_codes, resolve, specificity
 from .merge import merge, merges_into, no_losses, with_tally
 from .numbers import as_number
 from .roles import read_roles, resolve_anaphora
-from .triggers import ARMED_BODIES, SHORT_REPORT, _spans, crowd_sized, effective_triggers, names_weapon, weapon_act
+from .triggers import ARMED_BODIES, _spans, crowd_sized, effective_triggers, names_weapon, off_duty_report, weapon_act
 from .victims import PersonMention, is_agent, read_victims, totals
 
 _GENERIC_RANKS = {r["rank"] for r in load_ranks() if r.get("generic")}
@@ -213,8 +213,7 @@ def _draft(doc: Doc, sent: Span, report: Report, gaz: Gazetteer, country, resolv
         values = {**values, "VICTIM": {"protester"}}  # "four protesters died": frames.choose_frame
     kinds = dict(resolved.values())
     # ACLED: security forces hit while off duty are hit as civilians, not in a fight
-    off_duty = any(t.lower_ in ("off-duty", "off") and (t.lower_ == "off-duty" or t.nbor(1).lower_ in ("-", "duty"))
-                   for t in doc if t.i + 1 < len(doc)) and len(doc.text) <= SHORT_REPORT
+    off_duty = off_duty_report(doc)
     military = not off_duty and (any(v.rank_class in MILITARY and v.status != "retired"
                                      and not (v.rank in _GENERIC_RANKS and v.rank_class == "senior_officer")
                                      for v in victims) or _armed_target(sent, pre_recipients) or any(

@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from ..components.lexicon import PlaceMention
 from ..gazetteer.places import fold
-from ..gazetteer.theatres import load_theatres
+from .report_facts import theatres_in
 from .location import _by_alias, _chains, _exact_country, _known, _names_an_actor, _role, _sentences
 
 
@@ -57,7 +57,7 @@ def focus_country(doc: Doc) -> str | None:
     named as such; one named by its parties ("Taliban", "Houthi") votes for its country lightly."""
     sentences = _sentences(doc)
     theatres: Counter[str] = Counter()
-    for theatre in load_theatres().found(doc.text):
+    for theatre in theatres_in(doc):
         theatres[theatre.country_code] += theatre.vote
     only_minor = all(c.minor for mentions in sentences for m in mentions for c in m.candidates)
     for minor in (False, True) if only_minor else (False,):

@@ -17,7 +17,7 @@ from rules.event import Place
 
 from ..components.lexicon import PlaceMention
 from ..gazetteer.places import Gazetteer, PlaceEntry, country_name, fold, iso3
-from ..gazetteer.theatres import load_theatres
+from .report_facts import theatres_in
 from .candidates import (  # noqa: F401
     _acronym, _by_alias, _exact_country, _exonym, _known, _locality, _part_of_a_name, _weak,
 )
@@ -170,7 +170,7 @@ def _analyse(doc: Doc, country: str | None, gaz: Gazetteer | None = None) -> _Do
     other names, and a doubtful lone name that is in none of them is placed in the nearest one
     named (an unknown neighbourhood of that province rather than a namesake elsewhere)."""
     # the provinces of a theatre the report names by its own words ("OSCE SMM": Donetsk, Luhansk)
-    theatre = frozenset(code for t in load_theatres().found(doc.text) if t.country_code == country
+    theatre = frozenset(code for t in theatres_in(doc) if t.country_code == country
                         for code in t.admin1_codes)
     sentences = []
     for mentions in _sentences(doc):

@@ -11,6 +11,8 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
+from .report_facts import per_doc, short_report
+
 def _spans(doc: Doc, key: str, sent: Span) -> list[Span]:
     """Matches inside the sentence; overlaps resolved longest-first within each family, so
     "shot dead" is both a weapon (small arms) and a harm (killed)."""
@@ -49,19 +51,25 @@ def _disaster(trigger: Span) -> bool:
     return after not in ARMED_BODIES | {"corps", "division", "unit", "group"}
 
 
-SHORT_REPORT = 1000  # characters: a wire snippet or an ACLED note tells one incident
-
-
+@per_doc("disaster_report")
 def _disaster_report(doc: Doc) -> bool:
     """A short report that opens with a disaster and names no weapon of war: its losses, in
     whichever sentence, are the disaster's ("Explosions tore through an industrial area ...
     Dozens were killed.")."""
-    if len(doc.text) > SHORT_REPORT:
-        return False
     triggers = doc.spans.get("wf_triggers", ())
+    if not short_report(doc) or not any(t.label_.startswith("DISASTER:") for t in triggers):
+        return False
     first = next(iter(doc.sents), None)
     return first is not None and any(_disaster(t) for t in triggers if t.start < first.end) \
         and not any(names_weapon(t) for t in triggers)
+
+
+@per_doc("off_duty")
+def off_duty_report(doc: Doc) -> bool:
+    """A short report about security forces hit while off duty (ACLED: hit as civilians)."""
+    return short_report(doc) and any(
+        t.lower_ in ("off-duty", "off") and (t.lower_ == "off-duty" or t.nbor(1).lower_ in ("-", "duty"))
+        for t in doc if t.i + 1 < len(doc))
 
 
 def effective_triggers(doc: Doc, sent: Span) -> list[Span]:
