@@ -153,9 +153,10 @@ def choose_frame(
         main_family = "TERRITORY"  # "took control of X, killing 12": the ground changed hands
     if main_family == "TERRITORY" and "handover" in values.get("TERRITORY", set()) and not values.get("HARM"):
         return frame_for_sub_event("Non-violent transfer of territory")
-    if main_family in ("TERRITORY", "MOVE") and values.get("TERRITORY", set()) & {"capture", "regain"} \
+    if main_family == "TERRITORY" and values.get("TERRITORY", set()) & {"capture", "regain"} \
             and "withdraw" in values.get("MOVE", set()) and not {"HARM", "CLASH", "ATTACK", "WEAPON"} & set(values):
-        # "entered the town after the YPG pulled out": ground changed hands without a fight
+        # "entered the town after the YPG pulled out": ground changed hands without a fight (told as
+        # the withdrawal, a MOVE, it stays the withdrawing group's change to group/activity)
         return frame_for_sub_event("Non-violent transfer of territory")
     if main_family == "BASE":
         return frame_for_sub_event("Headquarters or base established")

@@ -97,6 +97,9 @@ CASES = [
     ("Rebel fighters left the town of Dael under an evacuation deal.", "Non-violent transfer of territory"),
     ("Rebel fighters entered the town and took control of it after the militia pulled out.",
      "Non-violent transfer of territory"),
+    # told as the withdrawal, it is the withdrawing group's change of activity (issue 3's mapping)
+    ("ISIS members withdrew from the villages towards the desert after regime forces took control of the area.",
+     "Change to group/activity"),
     # bases, agreements
     ("Turkish forces set up two new observation posts near Saraqib.", "Headquarters or base established"),
     ("The two armies agreed to a temporary ceasefire after a week of fighting.", "Agreement"),
