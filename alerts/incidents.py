@@ -23,11 +23,10 @@ as `updated_at`, which a table owner may use to expire old entries.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, ConfigDict
-
+from alerts.frozen import Frozen, utc
 from alerts.model import Alert
 from alerts.render.escape import one_line
 from alerts.render.facts import place_label
@@ -40,11 +39,7 @@ Kind = Literal["new", "update", "repeat"]
 PRECISION_ORDER: tuple[str, ...] = ("point", "town", "area", "admin1", "country", "region")
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class VictimCount(_Model):
+class VictimCount(Frozen):
     """Victims of one kind with one outcome: `Brigadier` killed, 2 × `civilian` injured.
 
     `label` is the rank when the report gives one, else the rank class (`civilian`), else
@@ -56,7 +51,7 @@ class VictimCount(_Model):
     count: int | None = 1
 
 
-class Facts(_Model):
+class Facts(Frozen):
     """What the incident is known to be, merged over its reports so far."""
 
     fatalities: int | None = None
@@ -69,7 +64,7 @@ class Facts(_Model):
     actors: tuple[str, ...] = ()  # identified actors' names, first mention first
 
 
-class IncidentState(_Model):
+class IncidentState(Frozen):
     """One incident: which alerts, reports and sources it has, its facts and thread roots.
 
     `refs` maps a receiver (e.g. `slack:syria-watch`) to the ref of the first message that
@@ -109,7 +104,7 @@ class IncidentState(_Model):
         return cls.model_validate(data)
 
 
-class Notice(_Model):
+class Notice(Frozen):
     """How to send one alert: as a new incident, an update of one, or a redelivery.
 
     `sequence` is the alert's position in its incident (0 for the first, N for "Update N");
@@ -149,10 +144,6 @@ class _Result(Protocol):  # alerts.channels.base.DeliveryResult, without importi
 
 
 # ---- decide -------------------------------------------------------------------------------
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 def source_key(event: Event) -> str:
@@ -286,14 +277,14 @@ def merge_facts(known: Facts, event: Event) -> tuple[Facts, tuple[str, ...]]:
 
 
 def _open(alert: Alert, now: datetime) -> tuple[Notice, IncidentState]:
-    at = _utc(alert.fired_at)
+    at = utc(alert.fired_at)
     ev = alert.event
     state = IncidentState(
         incident_key=alert.incident_key,
         rule_id=alert.rule_id,
         opened_at=at,
         last_at=at,
-        updated_at=_utc(now),
+        updated_at=utc(now),
         first_alert_id=alert.alert_id,
         alert_ids=(alert.alert_id,),
         report_ids=(ev.report_id,),
@@ -330,9 +321,9 @@ def decide(state: IncidentState | None, alert: Alert, now: datetime) -> tuple[No
         )
         return notice, state
 
-    at = _utc(alert.fired_at)
+    at = utc(alert.fired_at)
     window = timedelta(seconds=alert.dedup_within_seconds)
-    if state is None or state.incident_key != alert.incident_key or at - _utc(state.last_at) > window:
+    if state is None or state.incident_key != alert.incident_key or at - utc(state.last_at) > window:
         return _open(alert, now)
 
     ev = alert.event
@@ -340,8 +331,8 @@ def decide(state: IncidentState | None, alert: Alert, now: datetime) -> tuple[No
     facts, fact_changes = merge_facts(state.facts, ev)
     changes = ((f"now corroborated by {len(sources)} sources",) if new_source else ()) + fact_changes
     updated = state.model_copy(update={
-        "last_at": max(_utc(state.last_at), at),
-        "updated_at": _utc(now),
+        "last_at": max(utc(state.last_at), at),
+        "updated_at": utc(now),
         "alert_ids": (*state.alert_ids, alert.alert_id),
         "report_ids": tuple(dict.fromkeys((*state.report_ids, ev.report_id))),
         "sources": sources,

@@ -18,11 +18,12 @@ without trace: the caller logs and counts every `Suppression`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from alerts.frozen import utc
 from alerts.incidents import IncidentState, Notice
 from alerts.silences import Silence
 from rules.spec import QuietWindow
@@ -42,10 +43,6 @@ class Suppression(BaseModel):
     reason: Reason
     detail: str
     again: bool = False
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 def combined(earlier: Sequence[str], later: Sequence[str]) -> tuple[str, ...]:
@@ -68,14 +65,14 @@ def why_held(notice: Notice, state: IncidentState, now: datetime, silence: Silen
     if alert.inhibited_by is not None:
         source = alert.inhibited_by
         return Suppression(reason="inhibited", detail=f"{source.rule_id} {source.alert_id} until "
-                                                      f"{_utc(source.until).isoformat()}")
-    window = holding(alert.level, _utc(now), quiet_hours)
+                                                      f"{utc(source.until).isoformat()}")
+    window = holding(alert.level, utc(now), quiet_hours)
     if window is not None:
         return Suppression(reason="quiet_hours", detail=describe(window))
     if notice.kind == "update" and state.grouping is not None:
         return Suppression(reason="group_wait", detail="the incident's first message waits for its group")
-    at = _utc(alert.fired_at)
-    last = _utc(state.last_sent_at) if state.last_sent_at else None
+    at = utc(alert.fired_at)
+    last = utc(state.last_sent_at) if state.last_sent_at else None
     if notice.kind == "update" and not due(alert.realert, state.sent, last, at):
         when = next_due(alert.realert, state.sent, last)
         return Suppression(reason="realert", detail=f"next message of the incident from {when.isoformat() if when else '?'}")
@@ -103,6 +100,6 @@ def gate(notice: Notice, state: IncidentState, now: datetime, silence: Silence |
     state = state.model_copy(update={
         "held_changes": () if notice.kind == "update" else state.held_changes,
         "sent": state.sent + 1,
-        "last_sent_at": _utc(alert.fired_at),
+        "last_sent_at": utc(alert.fired_at),
     })
     return notice, state, None

@@ -26,21 +26,16 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
+from alerts.frozen import Frozen, utc
 from alerts.incidents import IncidentState, Notice
 from alerts.model import Alert
 from alerts.silences import labels
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Member(_Model):
+class Member(Frozen):
     """A new incident's first notice, waiting for its group (the groups topic's message)."""
 
     group_key: str
@@ -48,7 +43,7 @@ class Member(_Model):
     notice: Notice
 
 
-class Due(_Model):
+class Due(Frozen):
     """When a group is to be sent (the group-due topic's message)."""
 
     group_key: str
@@ -56,7 +51,7 @@ class Due(_Model):
     due_at: datetime
 
 
-class Group(_Model):
+class Group(Frozen):
     """The new incidents collected under one group key since `opened_at`.
 
     `closing` once its time has come: later members open a new group, and a crash while it
@@ -72,7 +67,7 @@ class Group(_Model):
     closing: bool = False
 
 
-class GroupBook(_Model):
+class GroupBook(Frozen):
     """Every group of one group key that is not finished yet (the groups table's value)."""
 
     groups: tuple[Group, ...] = ()
@@ -87,10 +82,6 @@ class Step:
     receiver: str
     messages: tuple[Group, ...]
     members: tuple[Notice, ...]
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 def group_key(alert: Alert) -> str:
@@ -145,7 +136,7 @@ def join(book: GroupBook, member: Member, now: datetime) -> tuple[GroupBook, Due
         if not group.closing:
             joined = group.model_copy(update={"members": (*group.members, member.notice)})
             return GroupBook(groups=(*book.groups[:i], joined, *book.groups[i + 1:])), None
-    at = _utc(now)
+    at = utc(now)
     group = Group(group_id=group_id_for(member.group_key, alert_id), group_key=member.group_key,
                   rule_id=member.notice.alert.rule_id, opened_at=at,
                   due_at=at + timedelta(seconds=member.wait_seconds), members=(member.notice,))
@@ -159,13 +150,13 @@ faust acks nothing while an event is held, and a rebalance or a shutdown waits f
 
 def hold_for(due: Due, now: datetime) -> float:
     """Seconds to wait before `release_step`: until the group is due, at most HOLD_MAX_SECONDS."""
-    return min(max((_utc(due.due_at) - _utc(now)).total_seconds(), 0.0), HOLD_MAX_SECONDS)
+    return min(max((utc(due.due_at) - utc(now)).total_seconds(), 0.0), HOLD_MAX_SECONDS)
 
 
 def release_step(due: Due, now: datetime) -> Literal["release", "requeue"]:
     """What the release stage does with a due message at `now`: release the group once it is
     due, else publish the same due message again (at the partition's tail) and move on."""
-    return "release" if _utc(now) >= _utc(due.due_at) else "requeue"
+    return "release" if utc(now) >= utc(due.due_at) else "requeue"
 
 
 def close(book: GroupBook, group_id: str) -> tuple[GroupBook, Group | None]:

@@ -12,10 +12,9 @@ of a rule with `inhibits` starts (or extends) an inhibition for `within` from it
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict
-
+from alerts.frozen import Frozen, Stored, utc
 from alerts.model import LEVELS, Alert, InhibitedBy
 from alerts.silences import labels
 from rules.spec import Inhibits
@@ -23,11 +22,7 @@ from rules.spec import Inhibits
 MAX_ACTIVE = 200  # per province
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class ActiveInhibition(_Model):
+class ActiveInhibition(Frozen):
     source_alert_id: str
     rule_id: str
     title: str
@@ -38,19 +33,8 @@ class ActiveInhibition(_Model):
     until: datetime
 
 
-class Inhibitions(_Model):
+class Inhibitions(Stored):
     active: tuple[ActiveInhibition, ...] = ()
-
-    def to_dict(self) -> dict:
-        return self.model_dump(mode="json")
-
-    @classmethod
-    def from_dict(cls, data: dict | None) -> Inhibitions:
-        return cls() if not data else cls.model_validate(data)
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 def _values(alert: Alert, label: str) -> tuple[str, ...]:
@@ -60,7 +44,7 @@ def _values(alert: Alert, label: str) -> tuple[str, ...]:
 def mutes(inhibition: ActiveInhibition, alert: Alert, at: datetime) -> bool:
     """True when `inhibition` is active at `at` and `alert` is one of its targets."""
     return (
-        at < _utc(inhibition.until)
+        at < utc(inhibition.until)
         and alert.rule_id != inhibition.rule_id  # a rule never mutes its own alerts
         and alert.level in inhibition.levels
         and (not inhibition.rules or alert.rule_id in inhibition.rules)
@@ -76,15 +60,15 @@ def started_by(alert: Alert, spec: Inhibits) -> ActiveInhibition:
         source_alert_id=alert.alert_id, rule_id=alert.rule_id, title=alert.title,
         equal={label: _values(alert, label) for label in spec.same},
         levels=tuple(spec.levels) or below, rules=spec.rules, tags=spec.tags,
-        until=_utc(alert.fired_at) + spec.period,
+        until=utc(alert.fired_at) + spec.period,
     )
 
 
 def inhibit(state: Inhibitions, alert: Alert, spec: Inhibits | None) -> tuple[Alert, Inhibitions]:
     """`alert` marked `inhibited_by` when an active inhibition mutes it, and the province's
     inhibitions after it (expired ones gone; `spec` is the alert's rule's `inhibits`)."""
-    at = _utc(alert.fired_at)
-    active = [i for i in state.active if at < _utc(i.until)]
+    at = utc(alert.fired_at)
+    active = [i for i in state.active if at < utc(i.until)]
     source = next((i for i in reversed(active) if mutes(i, alert, at)), None)
     if source is not None and alert.inhibited_by is None:
         alert = alert.model_copy(update={"inhibited_by": InhibitedBy(

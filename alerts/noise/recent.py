@@ -14,11 +14,10 @@ opens an incident under its own key.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict
-
+from alerts.frozen import Frozen, Stored, utc
 from alerts.model import Alert
 
 from .fingerprint import Fingerprint, fingerprint_of, merged, same_incident
@@ -28,11 +27,7 @@ MAX_ALERT_IDS = 20  # per incident, for recognising redeliveries (older ones sti
 How = Literal["new", "repeat", "exact", "fuzzy"]
 
 
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class KnownIncident(_Model):
+class KnownIncident(Frozen):
     rule_id: str
     incident_key: str  # the key of its first alert: every later alert is sent under it
     keys: tuple[str, ...]  # the rule's own keys of the alerts that joined
@@ -42,23 +37,12 @@ class KnownIncident(_Model):
     within_seconds: float
 
 
-class RecentIncidents(_Model):
+class RecentIncidents(Stored):
     incidents: tuple[KnownIncident, ...] = ()
-
-    def to_dict(self) -> dict:
-        return self.model_dump(mode="json")
-
-    @classmethod
-    def from_dict(cls, data: dict | None) -> RecentIncidents:
-        return cls() if not data else cls.model_validate(data)
-
-
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
 def _open(known: KnownIncident, at: datetime) -> bool:
-    return at - _utc(known.last_at) <= timedelta(seconds=known.within_seconds)
+    return at - utc(known.last_at) <= timedelta(seconds=known.within_seconds)
 
 
 def _find(incidents: list[KnownIncident], alert: Alert, print_: Fingerprint, fuzzy: bool) -> tuple[int, How] | None:
@@ -80,7 +64,7 @@ def join(recent: RecentIncidents, alert: Alert, fuzzy: bool = True) -> tuple[Ale
     """`alert` under the key of the incident it belongs to, the province's incidents after
     it, and how it was joined: new (its own incident), repeat, exact (same dedup key) or fuzzy.
     """
-    at = _utc(alert.fired_at)
+    at = utc(alert.fired_at)
     incidents = [k for k in recent.incidents if _open(k, at)]
     print_ = fingerprint_of(alert.event)
     found = _find(incidents, alert, print_, fuzzy)
@@ -90,7 +74,7 @@ def join(recent: RecentIncidents, alert: Alert, fuzzy: bool = True) -> tuple[Ale
             alert_ids=(alert.alert_id,), fingerprint=print_, last_at=at,
             within_seconds=alert.dedup_within_seconds,
         ))
-        incidents = sorted(incidents, key=lambda k: _utc(k.last_at))[-MAX_INCIDENTS:]
+        incidents = sorted(incidents, key=lambda k: utc(k.last_at))[-MAX_INCIDENTS:]
         return alert, RecentIncidents(incidents=tuple(incidents)), "new"
     index, how = found
     known = incidents[index]
@@ -99,7 +83,7 @@ def join(recent: RecentIncidents, alert: Alert, fuzzy: bool = True) -> tuple[Ale
             "keys": tuple(dict.fromkeys((*known.keys, alert.incident_key))),
             "alert_ids": (*known.alert_ids, alert.alert_id)[-MAX_ALERT_IDS:],
             "fingerprint": merged(known.fingerprint, print_),
-            "last_at": max(_utc(known.last_at), at),
+            "last_at": max(utc(known.last_at), at),
         })
     if known.incident_key != alert.incident_key:
         alert = alert.model_copy(update={"incident_key": known.incident_key,
